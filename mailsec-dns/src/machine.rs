@@ -1,0 +1,234 @@
+//! The sans-IO contract between a protocol state machine and a resolver,
+//! and the two thin drivers that connect them.
+//!
+//! A state machine (SPF's `check_host`, DKIM key retrieval, DMARC policy
+//! discovery, MTA-STS resolution) never does I/O. The caller loops:
+//!
+//! 1. [`DnsMachine::poll`] the machine;
+//! 2. on [`Step::NeedDns`], answer every query of the batch (in any order, in
+//!    parallel if you like: the RFC allows it for a batch) and hand the answers
+//!    back, **in the order of the queries**, with [`DnsMachine::provide`];
+//! 3. on [`Step::Done`], take the outcome.
+//!
+//! [`drive`] and [`drive_async`] are that loop over a [`Resolver`] or an
+//! [`AsyncResolver`]; write your own loop to add caching, tracing or time-outs.
+//!
+//! ```
+//! use mailsec_dns::{Answer, DnsMachine, MemoryResolver, Name, ProvideError, Query, Record, Step};
+//!
+//! /// A toy machine: asks for one TXT record and returns its text.
+//! struct OneTxt { query: [Query; 1], text: Option<Vec<u8>> }
+//!
+//! impl DnsMachine for OneTxt {
+//!     type Output = Option<Vec<u8>>;
+//!     fn poll(&mut self) -> Step<'_, Self::Output> {
+//!         match &self.text {
+//!             Some(t) => Step::Done(Some(t.clone())),
+//!             None => Step::NeedDns(&self.query),
+//!         }
+//!     }
+//!     fn provide(&mut self, answers: Vec<Answer>) -> Result<(), ProvideError> {
+//!         let [answer] = <[Answer; 1]>::try_from(answers)
+//!             .map_err(|a| ProvideError::AnswerCount { expected: 1, got: a.len() })?;
+//!         self.text = Some(answer.txt().next().map(|t| t.joined()).unwrap_or_default());
+//!         Ok(())
+//!     }
+//! }
+//!
+//! let name = Name::new("example.com").unwrap();
+//! let mut zone = MemoryResolver::new();
+//! zone.add(name.clone(), Record::Txt(mailsec_dns::Txt::from_bytes(b"hello")));
+//! let mut machine = OneTxt { query: [Query::txt(name)], text: None };
+//! let out = mailsec_dns::drive(&mut machine, &zone)?;
+//! assert_eq!(out, Some(b"hello".to_vec()));
+//! # Ok::<(), ProvideError>(())
+//! ```
+
+use alloc::vec::Vec;
+
+use crate::answer::Answer;
+use crate::query::Query;
+use crate::resolver::{AsyncResolver, Resolver};
+
+/// What a state machine needs next.
+#[derive(Debug)]
+pub enum Step<'a, T> {
+    /// Answer these questions, then call [`DnsMachine::provide`].
+    NeedDns(&'a [Query]),
+    /// The machine has finished; polling again gives the same outcome.
+    Done(T),
+}
+
+/// Misuse of a state machine by its driver.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProvideError {
+    /// The number of answers differs from the number of questions asked.
+    #[error("expected {expected} answers, got {got}")]
+    AnswerCount {
+        /// Questions in the batch.
+        expected: usize,
+        /// Answers given.
+        got: usize,
+    },
+    /// Answers were given when the machine had asked for none.
+    #[error("answers provided when none were asked for")]
+    NotWaiting,
+}
+
+/// A protocol state machine that needs DNS answers. Implemented by the
+/// evaluators of the mailsec cores.
+pub trait DnsMachine {
+    /// The verdict the machine produces.
+    type Output;
+
+    /// What the machine needs next. Polling twice without providing answers
+    /// asks the same questions again.
+    fn poll(&mut self) -> Step<'_, Self::Output>;
+
+    /// The answers to the last [`Step::NeedDns`] batch, in the same order.
+    fn provide(&mut self, answers: Vec<Answer>) -> Result<(), ProvideError>;
+}
+
+/// Runs `machine` to its outcome with a blocking resolver, one query after another.
+pub fn drive<M, R>(machine: &mut M, resolver: &R) -> Result<M::Output, ProvideError>
+where
+    M: DnsMachine + ?Sized,
+    R: Resolver + ?Sized,
+{
+    loop {
+        let answers = match machine.poll() {
+            Step::Done(out) => return Ok(out),
+            Step::NeedDns(queries) => queries.iter().map(|q| resolver.lookup(q)).collect(),
+        };
+        machine.provide(answers)?;
+    }
+}
+
+/// Runs `machine` to its outcome with an asynchronous resolver; the queries of
+/// a batch are resolved concurrently. Needs no particular runtime.
+pub async fn drive_async<M, R>(machine: &mut M, resolver: &R) -> Result<M::Output, ProvideError>
+where
+    M: DnsMachine + ?Sized,
+    R: AsyncResolver + ?Sized,
+{
+    loop {
+        let answers = match machine.poll() {
+            Step::Done(out) => return Ok(out),
+            Step::NeedDns(queries) => {
+                futures_util::future::join_all(queries.iter().map(|q| resolver.lookup(q))).await
+            }
+        };
+        machine.provide(answers)?;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::memory::MemoryResolver;
+    use crate::name::Name;
+    use crate::record::Record;
+    use alloc::vec;
+    use core::future::Future;
+
+    /// Asks for the MX of a domain, then the addresses of every exchange in
+    /// one batch: the shape of SPF's `mx` and of MTA-STS delivery.
+    struct MxAddresses {
+        queries: Vec<Query>,
+        stage: u8,
+        found: Vec<core::net::IpAddr>,
+    }
+
+    impl DnsMachine for MxAddresses {
+        type Output = Vec<core::net::IpAddr>;
+        fn poll(&mut self) -> Step<'_, Self::Output> {
+            if self.stage == 2 { Step::Done(self.found.clone()) } else { Step::NeedDns(&self.queries) }
+        }
+        fn provide(&mut self, answers: Vec<Answer>) -> Result<(), ProvideError> {
+            if self.stage == 2 {
+                return Err(ProvideError::NotWaiting);
+            }
+            if answers.len() != self.queries.len() {
+                return Err(ProvideError::AnswerCount {
+                    expected: self.queries.len(),
+                    got: answers.len(),
+                });
+            }
+            if self.stage == 0 {
+                self.queries = answers
+                    .iter()
+                    .flat_map(|a| a.mx())
+                    .map(|mx| Query::a(mx.exchange.clone()))
+                    .collect();
+            } else {
+                self.found = answers.iter().flat_map(Answer::ips).collect();
+            }
+            self.stage += 1;
+            Ok(())
+        }
+    }
+
+    fn zone() -> MemoryResolver {
+        let n = |s: &str| Name::new(s).unwrap();
+        let mut z = MemoryResolver::new();
+        for (pref, host, ip) in [(10, "mx1.example", "192.0.2.1"), (20, "mx2.example", "192.0.2.2")]
+        {
+            z.add(n("example"), Record::Mx(crate::Mx { preference: pref, exchange: n(host) }));
+            z.add(n(host), Record::A(ip.parse().unwrap()));
+        }
+        z
+    }
+
+    fn machine() -> MxAddresses {
+        MxAddresses {
+            queries: vec![Query::mx(Name::new("example").unwrap())],
+            stage: 0,
+            found: vec![],
+        }
+    }
+
+    fn block_on<F: Future>(f: F) -> F::Output {
+        let mut f = core::pin::pin!(f);
+        let mut cx = core::task::Context::from_waker(core::task::Waker::noop());
+        loop {
+            if let core::task::Poll::Ready(out) = f.as_mut().poll(&mut cx) {
+                return out;
+            }
+        }
+    }
+
+    #[test]
+    fn blocking_driver_runs_batches() {
+        let out = drive(&mut machine(), &zone()).unwrap();
+        assert_eq!(out.len(), 2);
+    }
+
+    #[test]
+    fn async_driver_gives_the_same_outcome() {
+        let z = zone();
+        let mut m = machine();
+        let out = block_on(drive_async(&mut m, &z)).unwrap();
+        assert_eq!(out, drive(&mut machine(), &z).unwrap());
+    }
+
+    #[test]
+    fn async_driver_future_is_send() {
+        fn assert_send<T: Send>(_: &T) {}
+        let z = zone();
+        let mut m = machine();
+        let fut = drive_async(&mut m, &z);
+        assert_send(&fut);
+    }
+
+    #[test]
+    fn misuse_is_an_error() {
+        let mut m = machine();
+        assert_eq!(
+            m.provide(vec![]),
+            Err(ProvideError::AnswerCount { expected: 1, got: 0 })
+        );
+        let _ = drive(&mut m, &zone()).unwrap();
+        assert_eq!(m.provide(vec![]), Err(ProvideError::NotWaiting));
+    }
+}

@@ -1,0 +1,203 @@
+//! A resolver that answers from records held in memory.
+
+use alloc::collections::{BTreeMap, BTreeSet};
+use alloc::vec::Vec;
+use core::future::Future;
+
+use crate::answer::{Answer, Failure, Outcome};
+use crate::name::Name;
+use crate::query::Query;
+use crate::record::{Record, RecordType};
+use crate::resolver::{AsyncResolver, Resolver};
+
+/// Longest CNAME chain followed before the lookup fails.
+pub const MAX_CNAME_CHAIN: usize = 8;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Entry {
+    records: Vec<Record>,
+    timeout: bool,
+}
+
+/// A resolver over a fixed set of records: for tests, fixtures, examples, and
+/// as the last stage of a caller's own cache.
+///
+/// Answers follow the `--dns` fixture rules of the `mailsec` command:
+/// - a name that is not held is NXDOMAIN;
+/// - a held name with records of the asked type answers them;
+/// - a held name with a CNAME (and no records of the asked type) is followed,
+///   at most [`MAX_CNAME_CHAIN`] times, then the lookup fails;
+/// - a held name marked with [`MemoryResolver::add_timeout`] times out for every
+///   type it has no record of;
+/// - any other held name is NODATA.
+///
+/// An answer is DNSSEC-authenticated when every name on its CNAME chain was
+/// marked with [`MemoryResolver::mark_authenticated`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MemoryResolver {
+    names: BTreeMap<Name, Entry>,
+    authenticated: BTreeSet<Name>,
+}
+
+impl MemoryResolver {
+    /// An empty zone: every lookup is NXDOMAIN.
+    pub fn new() -> MemoryResolver {
+        MemoryResolver::default()
+    }
+
+    /// Adds a record at `name` (the name then exists).
+    pub fn add(&mut self, name: Name, record: Record) {
+        self.names.entry(name).or_default().records.push(record);
+    }
+
+    /// Makes `name` exist without adding a record (lookups give NODATA).
+    pub fn add_name(&mut self, name: Name) {
+        self.names.entry(name).or_default();
+    }
+
+    /// Makes lookups at `name` for types it has no record of time out.
+    pub fn add_timeout(&mut self, name: Name) {
+        self.names.entry(name).or_default().timeout = true;
+    }
+
+    /// Marks the answers for `name` as DNSSEC-authenticated (an NXDOMAIN for a
+    /// name that is not held too: authenticated denial of existence).
+    pub fn mark_authenticated(&mut self, name: Name) {
+        self.authenticated.insert(name);
+    }
+
+    /// The names held, in order.
+    pub fn names(&self) -> impl Iterator<Item = &Name> {
+        self.names.keys()
+    }
+
+    /// The records held at `name` (empty when it is absent).
+    pub fn records_at(&self, name: &Name) -> &[Record] {
+        self.names.get(name).map_or(&[], |e| e.records.as_slice())
+    }
+
+    /// Whether `name` is held.
+    pub fn contains(&self, name: &Name) -> bool {
+        self.names.contains_key(name)
+    }
+
+    /// Whether lookups at `name` time out for types it has no record of.
+    pub fn times_out(&self, name: &Name) -> bool {
+        self.names.get(name).is_some_and(|e| e.timeout)
+    }
+
+    /// Answers `query` from the records held.
+    pub fn answer(&self, query: &Query) -> Answer {
+        let mut name = &query.name;
+        let mut authenticated = true;
+        for _ in 0..=MAX_CNAME_CHAIN {
+            authenticated &= self.authenticated.contains(name);
+            let Some(entry) = self.names.get(name) else {
+                return Answer::nx_domain().with_authenticated(authenticated);
+            };
+            let matching: Vec<Record> = entry
+                .records
+                .iter()
+                .filter(|r| r.record_type() == query.record_type)
+                .cloned()
+                .collect();
+            if !matching.is_empty() {
+                return Answer { outcome: Outcome::Records(matching), authenticated };
+            }
+            let cname = entry.records.iter().find_map(|r| match r {
+                Record::Cname(target) if query.record_type != RecordType::Cname => Some(target),
+                _ => None,
+            });
+            match cname {
+                Some(target) => name = target,
+                None if entry.timeout => return Answer::failed(Failure::Timeout),
+                None => return Answer::no_data().with_authenticated(authenticated),
+            }
+        }
+        Answer::failed(Failure::Other)
+    }
+}
+
+impl Resolver for MemoryResolver {
+    fn lookup(&self, query: &Query) -> Answer {
+        self.answer(query)
+    }
+}
+
+impl AsyncResolver for MemoryResolver {
+    fn lookup(&self, query: &Query) -> impl Future<Output = Answer> + Send {
+        core::future::ready(self.answer(query))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::Txt;
+    use alloc::vec;
+
+    fn n(s: &str) -> Name {
+        Name::new(s).unwrap()
+    }
+
+    fn zone() -> MemoryResolver {
+        let mut z = MemoryResolver::new();
+        z.add(n("example.com"), Record::A("192.0.2.1".parse().unwrap()));
+        z.add(n("example.com"), Record::Txt(Txt::from_bytes(b"v=spf1 -all")));
+        z.add(n("alias.example.com"), Record::Cname(n("example.com")));
+        z.add(n("loop1.example.com"), Record::Cname(n("loop2.example.com")));
+        z.add(n("loop2.example.com"), Record::Cname(n("loop1.example.com")));
+        z.add(n("slow.example.com"), Record::Txt(Txt::from_bytes(b"here")));
+        z.add_timeout(n("slow.example.com"));
+        z.add_name(n("empty.example.com"));
+        z
+    }
+
+    #[test]
+    fn records_nodata_nxdomain() {
+        let z = zone();
+        assert_eq!(z.answer(&Query::a(n("EXAMPLE.com."))).ipv4().count(), 1);
+        assert_eq!(z.answer(&Query::mx(n("example.com"))).outcome, Outcome::NoData);
+        assert_eq!(z.answer(&Query::a(n("empty.example.com"))).outcome, Outcome::NoData);
+        assert_eq!(z.answer(&Query::a(n("nope.example.com"))).outcome, Outcome::NxDomain);
+    }
+
+    #[test]
+    fn timeout_only_for_types_without_records() {
+        let z = zone();
+        assert_eq!(z.answer(&Query::txt(n("slow.example.com"))).txt().count(), 1);
+        assert_eq!(
+            z.answer(&Query::a(n("slow.example.com"))).outcome,
+            Outcome::Failed(Failure::Timeout)
+        );
+    }
+
+    #[test]
+    fn cname_followed_and_loops_fail() {
+        let z = zone();
+        let a = z.answer(&Query::a(n("alias.example.com")));
+        assert_eq!(a.ipv4().collect::<Vec<_>>(), vec!["192.0.2.1".parse::<core::net::Ipv4Addr>().unwrap()]);
+        assert_eq!(
+            z.answer(&Query::a(n("loop1.example.com"))).outcome,
+            Outcome::Failed(Failure::Other)
+        );
+        let c = z.answer(&Query::new(n("alias.example.com"), RecordType::Cname));
+        assert_eq!(c.record_list().len(), 1);
+    }
+
+    #[test]
+    fn authenticated_only_when_whole_chain_is() {
+        let mut z = zone();
+        assert!(!z.answer(&Query::a(n("example.com"))).authenticated);
+        z.mark_authenticated(n("example.com"));
+        assert!(z.answer(&Query::a(n("example.com"))).authenticated);
+        assert!(!z.answer(&Query::a(n("alias.example.com"))).authenticated);
+        z.mark_authenticated(n("alias.example.com"));
+        assert!(z.answer(&Query::a(n("alias.example.com"))).authenticated);
+        assert!(z.answer(&Query::mx(n("example.com"))).authenticated);
+        assert!(!z.answer(&Query::mx(n("gone.example.com"))).authenticated);
+        z.mark_authenticated(n("gone.example.com"));
+        let gone = z.answer(&Query::mx(n("gone.example.com")));
+        assert_eq!((gone.outcome, gone.authenticated), (Outcome::NxDomain, true));
+    }
+}
