@@ -19,6 +19,7 @@
 //! position, and the parser moves on to the next line.
 
 use alloc::borrow::Cow;
+use alloc::string::String;
 use alloc::vec::Vec;
 use core::ops::Range;
 
@@ -55,7 +56,9 @@ impl<'a> HeaderField<'a> {
     /// The raw value: every byte after the colon up to, not including, the
     /// field's final line ending. Folding line breaks are still in it.
     pub fn value(&self) -> &'a [u8] {
-        self.raw.get(self.value_start..self.value_end).unwrap_or_default()
+        self.raw
+            .get(self.value_start..self.value_end)
+            .unwrap_or_default()
     }
 
     /// The value with folding undone (RFC 5322 §2.2.3: every line break that
@@ -94,8 +97,8 @@ impl<'a> HeaderField<'a> {
 impl core::fmt::Debug for HeaderField<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("HeaderField")
-            .field("name", &alloc::string::String::from_utf8_lossy(self.name()))
-            .field("value", &alloc::string::String::from_utf8_lossy(self.value()))
+            .field("name", &String::from_utf8_lossy(self.name()))
+            .field("value", &String::from_utf8_lossy(self.value()))
             .field("offset", &self.offset)
             .finish()
     }
@@ -146,7 +149,10 @@ impl<'a> HeaderBlock<'a> {
 
         while pos < input.len() {
             if pos > limits.max_header_bytes {
-                return Err(MessageError::Limit { kind: LimitKind::HeaderBytes, offset: pos });
+                return Err(MessageError::Limit {
+                    kind: LimitKind::HeaderBytes,
+                    offset: pos,
+                });
             }
             let (line_end, next) = line_bounds(input, pos);
             let line = input.get(pos..line_end).unwrap_or_default();
@@ -179,7 +185,10 @@ impl<'a> HeaderBlock<'a> {
                     open = Some((pos, name_len, colon.saturating_add(1)));
                 }
                 Err(kind) => {
-                    malformed.push(MalformedLine { kind, range: pos..next });
+                    malformed.push(MalformedLine {
+                        kind,
+                        range: pos..next,
+                    });
                     push_malformed_limit(&malformed, limits, pos)?;
                 }
             }
@@ -189,10 +198,22 @@ impl<'a> HeaderBlock<'a> {
             push_field(&mut fields, input, f, pos, limits)?;
         }
         if pos > limits.max_header_bytes {
-            return Err(MessageError::Limit { kind: LimitKind::HeaderBytes, offset: pos });
+            return Err(MessageError::Limit {
+                kind: LimitKind::HeaderBytes,
+                offset: pos,
+            });
         }
-        let body_offset = if separator.is_empty() { input.len() } else { pos };
-        Ok(HeaderBlock { fields, malformed, body_offset, separator })
+        let body_offset = if separator.is_empty() {
+            input.len()
+        } else {
+            pos
+        };
+        Ok(HeaderBlock {
+            fields,
+            malformed,
+            body_offset,
+            separator,
+        })
     }
 
     /// Every field, in the order it appears.
@@ -309,7 +330,10 @@ fn line_bounds(input: &[u8], pos: usize) -> (usize, usize) {
 
 /// `(name length, colon index)` of a field's first line, or why it is not one.
 fn classify_line(line: &[u8]) -> Result<(usize, usize), MalformedKind> {
-    let colon = line.iter().position(|&b| b == b':').ok_or(MalformedKind::NoColon)?;
+    let colon = line
+        .iter()
+        .position(|&b| b == b':')
+        .ok_or(MalformedKind::NoColon)?;
     let name_area = line.get(..colon).unwrap_or_default();
     let name = trim_wsp_end(name_area);
     if name.is_empty() || !name.iter().all(|&b| (33..=126).contains(&b)) {
@@ -326,7 +350,10 @@ fn push_field<'a>(
     limits: &Limits,
 ) -> Result<(), MessageError> {
     if fields.len() >= limits.max_header_fields {
-        return Err(MessageError::Limit { kind: LimitKind::HeaderFields, offset: start });
+        return Err(MessageError::Limit {
+            kind: LimitKind::HeaderFields,
+            offset: start,
+        });
     }
     let raw = input.get(start..end).unwrap_or_default();
     let value_end = if raw.ends_with(b"\r\n") {
@@ -352,13 +379,19 @@ fn push_malformed_limit(
     offset: usize,
 ) -> Result<(), MessageError> {
     if malformed.len() > limits.max_header_fields {
-        return Err(MessageError::Limit { kind: LimitKind::HeaderFields, offset });
+        return Err(MessageError::Limit {
+            kind: LimitKind::HeaderFields,
+            offset,
+        });
     }
     Ok(())
 }
 
 fn trim_wsp_end(s: &[u8]) -> &[u8] {
-    let end = s.iter().rposition(|&b| b != b' ' && b != b'\t').map_or(0, |i| i.saturating_add(1));
+    let end = s
+        .iter()
+        .rposition(|&b| b != b' ' && b != b'\t')
+        .map_or(0, |i| i.saturating_add(1));
     s.get(..end).unwrap_or_default()
 }
 
@@ -386,7 +419,7 @@ mod tests {
         assert_eq!(h.fields()[0].line_ending(), b"\r\n");
         assert_eq!(h.fields()[1].offset(), 21);
         assert_eq!(&m[h.body_offset()..], b"body\r\n");
-        assert_eq!(h.separator(), 35..37);
+        assert_eq!(h.separator(), 34..36);
         assert!(h.has_separator());
     }
 
@@ -464,12 +497,30 @@ mod tests {
 
     #[test]
     fn limits_are_enforced() {
-        let limits = Limits { max_header_fields: 2, ..Limits::default() };
+        let limits = Limits {
+            max_header_fields: 2,
+            ..Limits::default()
+        };
         let err = HeaderBlock::parse(b"A: 1\nB: 2\nC: 3\n\n", &limits).unwrap_err();
-        assert!(matches!(err, MessageError::Limit { kind: LimitKind::HeaderFields, .. }));
-        let limits = Limits { max_header_bytes: 8, ..Limits::default() };
+        assert!(matches!(
+            err,
+            MessageError::Limit {
+                kind: LimitKind::HeaderFields,
+                ..
+            }
+        ));
+        let limits = Limits {
+            max_header_bytes: 8,
+            ..Limits::default()
+        };
         let err = HeaderBlock::parse(b"A: 1\nB: 2\nC: 3\n\n", &limits).unwrap_err();
-        assert!(matches!(err, MessageError::Limit { kind: LimitKind::HeaderBytes, .. }));
+        assert!(matches!(
+            err,
+            MessageError::Limit {
+                kind: LimitKind::HeaderBytes,
+                ..
+            }
+        ));
     }
 
     #[test]

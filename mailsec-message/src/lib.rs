@@ -7,10 +7,13 @@
 //!
 //! - [`HeaderBlock`]: RFC 5322 header fields with their exact raw bytes and
 //!   positions (folding, repeated fields, CRLF and bare LF input);
-//! - [`address`]: RFC 5322 mailboxes and address lists (From, Sender), domains
-//!   converted to A-labels (IDNA), RFC 6532 UTF-8 local parts;
-//! - [`mime`]: MIME entities split with raw offsets (RFC 2046 §5.1.1: the line
-//!   break before a boundary belongs to the delimiter);
+//! - [`parse_mailbox_list`], [`parse_address_list`]: RFC 5322 mailboxes and
+//!   address lists, domains converted to A-labels (IDNA), RFC 6532 UTF-8 local
+//!   parts; [`from_mailboxes`] and [`sender_mailbox`] apply the one rule for
+//!   which From field counts (exactly one, or an error);
+//! - [`parse_entity`]: MIME entities split with raw offsets (RFC 2046 §5.1.1:
+//!   the line break before a boundary belongs to the delimiter), with
+//!   [`ContentType`] parameters (RFC 2231 continuations included);
 //! - [`Limits`] on header size, field count, nesting depth, part count and
 //!   address count: no input makes the parser allocate or recurse without bound.
 //!
@@ -46,12 +49,23 @@
 
 extern crate alloc;
 
+mod address;
+mod author;
+mod content_type;
 mod error;
 mod header;
 mod limits;
+mod mime;
 
+pub use address::{
+    Address, AddressError, AddressErrorKind, Mailbox, parse_address_list, parse_mailbox,
+    parse_mailbox_list,
+};
+pub use author::{AuthorError, from_mailboxes, sender_mailbox};
+pub use content_type::{ContentType, ContentTypeError, ContentTypeErrorKind, parse_content_type};
 pub use error::{LimitKind, MessageError};
 pub use header::{
     HeaderBlock, HeaderField, MalformedKind, MalformedLine, find_body_offset, unfold,
 };
 pub use limits::Limits;
+pub use mime::{Entity, EntityKind, Multipart, canonicalize_crlf, parse_entity};
