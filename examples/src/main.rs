@@ -1,1 +1,73 @@
-fn main() {}
+//! `mailsec`: the command-line face of the mailsec crates.
+//!
+//! Its contract (flags, JSON keys, exit codes) is `../shared/docs/mailsec-cli.md`:
+//! exit 0 when the command did its job whatever the verdict, 1 when the input
+//! cannot be processed (one line on standard error, and `{"error": "..."}` on
+//! standard output for JSON commands), 2 for usage errors.
+
+mod cli;
+mod commands;
+mod support;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cli::{Cli, Command, DkimCommand, DmarcCommand, MtaStsCommand, SmimeCommand, TlsrptCommand};
+use support::{Output, finish, not_yet};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Spf(args) => finish(Output::Json, commands::pending::spf(&args)),
+        Command::Dkim(DkimCommand::Verify { dns, .. }) => finish(
+            Output::Json,
+            commands::pending::with_dns("dkim verify", "DKIM, issue 4", &dns),
+        ),
+        Command::Dkim(DkimCommand::Sign { .. }) => {
+            finish(Output::Text, Err(not_yet("dkim sign", "DKIM, issue 4")))
+        }
+        Command::Dkim(DkimCommand::Keygen { .. }) => {
+            finish(Output::Text, Err(not_yet("dkim keygen", "DKIM, issue 4")))
+        }
+        Command::Dmarc(args) => match args.command {
+            Some(DmarcCommand::Record { .. }) => {
+                finish(Output::Json, Err(not_yet("dmarc record", "DMARC, issue 8")))
+            }
+            None => finish(
+                Output::Json,
+                commands::pending::with_dns("dmarc", "DMARC, issue 8", &args.dns),
+            ),
+        },
+        Command::Smime(cmd) => {
+            let (name, output) = match cmd {
+                SmimeCommand::Sign { .. } => ("smime sign", Output::Text),
+                SmimeCommand::Verify { .. } => ("smime verify", Output::Json),
+                SmimeCommand::Encrypt { .. } => ("smime encrypt", Output::Text),
+                SmimeCommand::Decrypt { .. } => ("smime decrypt", Output::Text),
+            };
+            finish(output, Err(not_yet(name, "S/MIME, issues 6 and 7")))
+        }
+        Command::MtaSts(cmd) => {
+            let result = match cmd {
+                MtaStsCommand::Txt { .. } => Err(not_yet("mta-sts txt", "MTA-STS, issue 5")),
+                MtaStsCommand::Policy { .. } => Err(not_yet("mta-sts policy", "MTA-STS, issue 5")),
+                MtaStsCommand::Match { .. } => Err(not_yet("mta-sts match", "MTA-STS, issue 5")),
+                MtaStsCommand::Resolve { dns, .. } => {
+                    commands::pending::with_dns("mta-sts resolve", "MTA-STS, issue 5", &dns)
+                }
+            };
+            finish(Output::Json, result)
+        }
+        Command::Tlsrpt(cmd) => {
+            let name = match cmd {
+                TlsrptCommand::Txt { .. } => "tlsrpt txt",
+                TlsrptCommand::Report { .. } => "tlsrpt report",
+            };
+            finish(Output::Json, Err(not_yet(name, "TLS reporting, issue 5")))
+        }
+        Command::Message(args) => finish(Output::Json, commands::message::run(&args)),
+        Command::Dns(args) => finish(Output::Json, commands::dns::run(&args)),
+        Command::Demo => finish(Output::Text, commands::demo::run()),
+    }
+}

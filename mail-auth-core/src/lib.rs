@@ -1,1 +1,37 @@
-//! placeholder
+//! SPF, DKIM, DMARC and Authentication-Results, sans-IO.
+//!
+//! This crate answers the questions a receiving mail server asks of every
+//! message, and the sending side's DKIM signature:
+//!
+//! - **SPF** (RFC 7208): may this IP send for this MAIL FROM or HELO domain?
+//! - **DKIM** (RFC 6376, 8301, 8463): which signatures on this message verify?
+//! - **DMARC** (RFC 9989, and RFC 7489): does the From domain's policy pass,
+//!   and what does it ask the receiver to do?
+//! - **Authentication-Results** (RFC 8601): the header field that records it.
+//!
+//! # Status
+//!
+//! The foundation is in place: DNS answers come through [`mailsec_dns`] (its
+//! [`DnsMachine`](mailsec_dns::DnsMachine) contract is what SPF's `check_host`,
+//! DKIM key retrieval and DMARC policy discovery implement), and messages are
+//! read through [`mailsec_message`]. The evaluators themselves land with their
+//! issues (SPF, then DKIM, then DMARC); until then this crate exports nothing
+//! of its own.
+//!
+//! # Design
+//!
+//! Every evaluation that needs DNS is a state machine: poll it for the queries
+//! it needs (a batch where the RFC allows parallel lookups), give it the
+//! answers, poll again until it yields a verdict. Time is a parameter. No
+//! sockets, files, clocks, environment, threads or runtimes are used inside.
+//!
+//! # What this crate does not do
+//!
+//! It does not resolve DNS, read the clock, or talk SMTP: the caller does, and
+//! passes in the answers, the time and the SMTP identities.
+#![cfg_attr(not(feature = "std"), no_std)]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub use mailsec_dns;
+pub use mailsec_message;

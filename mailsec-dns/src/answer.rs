@@ -54,22 +54,34 @@ impl Answer {
         if records.is_empty() {
             return Answer::no_data();
         }
-        Answer { outcome: Outcome::Records(records), authenticated: false }
+        Answer {
+            outcome: Outcome::Records(records),
+            authenticated: false,
+        }
     }
 
     /// NXDOMAIN.
     pub fn nx_domain() -> Answer {
-        Answer { outcome: Outcome::NxDomain, authenticated: false }
+        Answer {
+            outcome: Outcome::NxDomain,
+            authenticated: false,
+        }
     }
 
     /// NODATA.
     pub fn no_data() -> Answer {
-        Answer { outcome: Outcome::NoData, authenticated: false }
+        Answer {
+            outcome: Outcome::NoData,
+            authenticated: false,
+        }
     }
 
     /// A failed lookup.
     pub fn failed(failure: Failure) -> Answer {
-        Answer { outcome: Outcome::Failed(failure), authenticated: false }
+        Answer {
+            outcome: Outcome::Failed(failure),
+            authenticated: false,
+        }
     }
 
     /// The same answer, marked DNSSEC-authenticated or not.
@@ -169,7 +181,10 @@ mod tests {
         assert!(Answer::records(vec![]).is_void());
         assert!(Answer::nx_domain().is_void());
         assert!(!Answer::failed(Failure::Timeout).is_void());
-        assert_eq!(Answer::failed(Failure::Timeout).failure(), Some(Failure::Timeout));
+        assert_eq!(
+            Answer::failed(Failure::Timeout).failure(),
+            Some(Failure::Timeout)
+        );
     }
 
     #[test]
@@ -184,7 +199,10 @@ mod tests {
         assert_eq!(a.ipv4().count(), 1);
         assert_eq!(a.ipv6().count(), 1);
         assert_eq!(a.ips().count(), 2);
-        assert_eq!(a.txt().map(Txt::joined).collect::<Vec<_>>(), vec![b"hello".to_vec()]);
+        assert_eq!(
+            a.txt().map(Txt::joined).collect::<Vec<_>>(),
+            vec![b"hello".to_vec()]
+        );
         assert_eq!(a.mx().count(), 0);
         assert!(!a.with_authenticated(true).is_void());
     }

@@ -120,8 +120,10 @@ impl Fixture {
                 fixture.load_dnssec(value)?;
                 continue;
             }
-            let owner = Name::new(&owner_text)
-                .map_err(|source| FixtureError::Owner { owner: owner_text.clone(), source })?;
+            let owner = Name::new(&owner_text).map_err(|source| FixtureError::Owner {
+                owner: owner_text.clone(),
+                source,
+            })?;
             fixture.zone.add_name(owner.clone());
             let items: &[Yaml] = match value {
                 Yaml::Array(items) => items,
@@ -129,11 +131,13 @@ impl Fixture {
                 single => core::slice::from_ref(single),
             };
             for (index, item) in items.iter().enumerate() {
-                fixture.load_item(&owner, item).map_err(|problem| FixtureError::Record {
-                    owner: owner_text.clone(),
-                    index,
-                    problem,
-                })?;
+                fixture
+                    .load_item(&owner, item)
+                    .map_err(|problem| FixtureError::Record {
+                        owner: owner_text.clone(),
+                        index,
+                        problem,
+                    })?;
             }
         }
         Ok(fixture)
@@ -186,8 +190,10 @@ impl Fixture {
         };
         for item in items {
             let text = scalar_text(item).ok_or(FixtureError::NotAMapping)?;
-            let name = Name::new(&text)
-                .map_err(|source| FixtureError::Owner { owner: text.clone(), source })?;
+            let name = Name::new(&text).map_err(|source| FixtureError::Owner {
+                owner: text.clone(),
+                source,
+            })?;
             self.zone.mark_authenticated(name);
         }
         Ok(())
@@ -224,15 +230,24 @@ impl Fixture {
 }
 
 fn parse_record(record_type: RecordType, value: &Yaml) -> Result<Record, RecordProblem> {
-    let bad = |expected| RecordProblem::Value { record_type, expected };
+    let bad = |expected| RecordProblem::Value {
+        record_type,
+        expected,
+    };
     Ok(match record_type {
         RecordType::A => {
             let text = scalar_text(value).ok_or(bad("an IPv4 address"))?;
-            Record::A(text.parse::<Ipv4Addr>().map_err(|_| bad("an IPv4 address"))?)
+            Record::A(
+                text.parse::<Ipv4Addr>()
+                    .map_err(|_| bad("an IPv4 address"))?,
+            )
         }
         RecordType::Aaaa => {
             let text = scalar_text(value).ok_or(bad("an IPv6 address"))?;
-            Record::Aaaa(text.parse::<Ipv6Addr>().map_err(|_| bad("an IPv6 address"))?)
+            Record::Aaaa(
+                text.parse::<Ipv6Addr>()
+                    .map_err(|_| bad("an IPv6 address"))?,
+            )
         }
         RecordType::Txt | RecordType::Spf => {
             let strings = match value {
@@ -242,27 +257,42 @@ fn parse_record(record_type: RecordType, value: &Yaml) -> Result<Record, RecordP
                     .collect::<Option<Vec<_>>>()
                     .ok_or(bad("a string or a list of strings"))?,
                 other => alloc::vec![
-                    scalar_text(other).ok_or(bad("a string or a list of strings"))?.into_bytes()
+                    scalar_text(other)
+                        .ok_or(bad("a string or a list of strings"))?
+                        .into_bytes()
                 ],
             };
             let txt = Txt::new(strings);
-            if record_type == RecordType::Txt { Record::Txt(txt) } else { Record::Spf(txt) }
+            if record_type == RecordType::Txt {
+                Record::Txt(txt)
+            } else {
+                Record::Spf(txt)
+            }
         }
         RecordType::Mx => {
             let expected = "[preference, exchange]";
-            let Yaml::Array(pair) = value else { return Err(bad(expected)) };
-            let [pref, exchange] = pair.as_slice() else { return Err(bad(expected)) };
+            let Yaml::Array(pair) = value else {
+                return Err(bad(expected));
+            };
+            let [pref, exchange] = pair.as_slice() else {
+                return Err(bad(expected));
+            };
             let preference = match pref {
                 Yaml::Integer(i) => u16::try_from(*i).map_err(|_| bad(expected))?,
                 _ => return Err(bad(expected)),
             };
-            Record::Mx(Mx { preference, exchange: name_value(exchange).ok_or(bad(expected))?? })
+            Record::Mx(Mx {
+                preference,
+                exchange: name_value(exchange).ok_or(bad(expected))??,
+            })
         }
         RecordType::Ptr => Record::Ptr(name_value(value).ok_or(bad("a name"))??),
         RecordType::Cname => Record::Cname(name_value(value).ok_or(bad("a name"))??),
         RecordType::Tlsa => {
             let expected = "[usage, selector, matching_type, \"hex\"]";
-            let Yaml::Array(items) = value else { return Err(bad(expected)) };
+            let Yaml::Array(items) = value else {
+                return Err(bad(expected));
+            };
             let [usage, selector, matching, data] = items.as_slice() else {
                 return Err(bad(expected));
             };
@@ -274,7 +304,9 @@ fn parse_record(record_type: RecordType, value: &Yaml) -> Result<Record, RecordP
                 usage: small(usage).ok_or(bad(expected))?,
                 selector: small(selector).ok_or(bad(expected))?,
                 matching_type: small(matching).ok_or(bad(expected))?,
-                data: scalar_text(data).and_then(|h| decode_hex(&h)).ok_or(bad(expected))?,
+                data: scalar_text(data)
+                    .and_then(|h| decode_hex(&h))
+                    .ok_or(bad(expected))?,
             })
         }
     })
@@ -352,10 +384,16 @@ _dnssec: [example.com, alias.example.com]
         assert_eq!(z.answer(&Query::aaaa(n("example.com"))).ipv6().count(), 1);
         let mx = z.answer(&Query::mx(n("example.com")));
         let mx = mx.mx().next().unwrap();
-        assert_eq!((mx.preference, mx.exchange.as_str()), (10, "mx.example.com"));
+        assert_eq!(
+            (mx.preference, mx.exchange.as_str()),
+            (10, "mx.example.com")
+        );
         let txt = z.answer(&Query::txt(n("example.com")));
         let joined: Vec<Vec<u8>> = txt.txt().map(Txt::joined).collect();
-        assert_eq!(joined, [b"v=spf1 mx -all".to_vec(), b"v=DKIM1; p=abc".to_vec()]);
+        assert_eq!(
+            joined,
+            [b"v=spf1 mx -all".to_vec(), b"v=DKIM1; p=abc".to_vec()]
+        );
         assert_eq!(txt.txt().nth(1).unwrap().strings().len(), 2);
         let tlsa = z.answer(&Query::tlsa(n("example.com")));
         assert_eq!(tlsa.tlsa().next().unwrap().data, [0x0a, 0x0b]);
@@ -364,22 +402,37 @@ _dnssec: [example.com, alias.example.com]
         assert!(alias.authenticated);
         let ptr = z.answer(&Query::ptr(n("1.2.0.192.in-addr.arpa")));
         assert_eq!(ptr.ptr().next().unwrap().as_str(), "mail.example.com");
-        assert_eq!(z.answer(&Query::a(n("empty.example.com"))).outcome, Outcome::NoData);
-        assert_eq!(z.answer(&Query::a(n("nx.example.com"))).outcome, Outcome::NxDomain);
+        assert_eq!(
+            z.answer(&Query::a(n("empty.example.com"))).outcome,
+            Outcome::NoData
+        );
+        assert_eq!(
+            z.answer(&Query::a(n("nx.example.com"))).outcome,
+            Outcome::NxDomain
+        );
         assert_eq!(
             z.answer(&Query::a(n("slow.example.com"))).outcome,
             Outcome::Failed(Failure::Timeout)
         );
-        assert_eq!(z.answer(&Query::txt(n("slow.example.com"))).txt().count(), 1);
+        assert_eq!(
+            z.answer(&Query::txt(n("slow.example.com"))).txt().count(),
+            1
+        );
         let null = z.answer(&Query::mx(n("nullmx.example.com")));
         assert!(null.mx().next().unwrap().exchange.is_root());
     }
 
     #[test]
     fn json_is_yaml() {
-        let f = Fixture::from_yaml_str(r#"{"example.com": [{"A": "192.0.2.7"}, "TIMEOUT"]}"#)
-            .unwrap();
-        assert_eq!(f.resolver().answer(&Query::a(n("example.com"))).ipv4().count(), 1);
+        let f =
+            Fixture::from_yaml_str(r#"{"example.com": [{"A": "192.0.2.7"}, "TIMEOUT"]}"#).unwrap();
+        assert_eq!(
+            f.resolver()
+                .answer(&Query::a(n("example.com")))
+                .ipv4()
+                .count(),
+            1
+        );
         assert!(f.resolver().times_out(&n("example.com")));
     }
 
@@ -404,18 +457,29 @@ txt.example.net:
         assert!(f.declared_none(&n("spfonly.example.net"), RecordType::Txt));
         f.serve_spf_as_txt();
         let z = f.resolver();
-        assert_eq!(z.answer(&Query::txt(n("spfonly.example.net"))).outcome, Outcome::NoData);
+        assert_eq!(
+            z.answer(&Query::txt(n("spfonly.example.net"))).outcome,
+            Outcome::NoData
+        );
         let copied = z.answer(&Query::txt(n("copy.example.net")));
         assert_eq!(copied.txt().next().unwrap().joined(), b"v=spf1 -all");
-        assert_eq!(z.answer(&Query::txt(n("both.example.net"))).txt().count(), 1);
+        assert_eq!(
+            z.answer(&Query::txt(n("both.example.net"))).txt().count(),
+            1
+        );
         let txt = z.answer(&Query::txt(n("txt.example.net")));
-        assert_eq!(txt.txt().map(Txt::joined).collect::<Vec<_>>(), [b"v=spf1 -all".to_vec()]);
+        assert_eq!(
+            txt.txt().map(Txt::joined).collect::<Vec<_>>(),
+            [b"v=spf1 -all".to_vec()]
+        );
     }
 
     #[test]
     fn none_with_timeout_times_out() {
-        let f = Fixture::from_yaml_str("t.example:\n  - SPF: v=spf1 -all\n  - TXT: NONE\n  - TIMEOUT\n")
-            .unwrap();
+        let f = Fixture::from_yaml_str(
+            "t.example:\n  - SPF: v=spf1 -all\n  - TXT: NONE\n  - TIMEOUT\n",
+        )
+        .unwrap();
         let a = f.resolver().answer(&Query::txt(n("t.example")));
         assert_eq!(a.outcome, Outcome::Failed(Failure::Timeout));
     }
@@ -423,22 +487,50 @@ txt.example.net:
     #[test]
     fn errors_say_where() {
         let e = Fixture::from_yaml_str("a.example:\n  - A: 300.1.1.1\n").unwrap_err();
-        assert_eq!(e.to_string(), "owner \"a.example\", record 0: A value must be an IPv4 address");
+        assert_eq!(
+            e.to_string(),
+            "owner \"a.example\", record 0: A value must be an IPv4 address"
+        );
         let e = Fixture::from_yaml_str("a.example:\n  - TXT: x\n  - NS: y\n").unwrap_err();
-        assert!(matches!(e, FixtureError::Record { index: 1, problem: RecordProblem::UnknownType(_), .. }));
+        assert!(matches!(
+            e,
+            FixtureError::Record {
+                index: 1,
+                problem: RecordProblem::UnknownType(_),
+                ..
+            }
+        ));
         let e = Fixture::from_yaml_str("a.example:\n  - MX: [70000, b.example]\n").unwrap_err();
-        assert!(matches!(e, FixtureError::Record { problem: RecordProblem::Value { .. }, .. }));
+        assert!(matches!(
+            e,
+            FixtureError::Record {
+                problem: RecordProblem::Value { .. },
+                ..
+            }
+        ));
         let e = Fixture::from_yaml_str("a..example:\n  - A: 192.0.2.1\n").unwrap_err();
         assert!(matches!(e, FixtureError::Owner { .. }));
-        assert!(matches!(Fixture::from_yaml_str("- a\n- b\n"), Err(FixtureError::NotAMapping)));
-        assert!(matches!(Fixture::from_yaml_str("a: [b"), Err(FixtureError::Yaml(_))));
+        assert!(matches!(
+            Fixture::from_yaml_str("- a\n- b\n"),
+            Err(FixtureError::NotAMapping)
+        ));
+        assert!(matches!(
+            Fixture::from_yaml_str("a: [b"),
+            Err(FixtureError::Yaml(_))
+        ));
         assert!(matches!(
             Fixture::from_yaml_str("a.example:\n  - {A: 192.0.2.1, TXT: x}\n"),
-            Err(FixtureError::Record { problem: RecordProblem::Shape, .. })
+            Err(FixtureError::Record {
+                problem: RecordProblem::Shape,
+                ..
+            })
         ));
         assert!(matches!(
             Fixture::from_yaml_str("a.example:\n  - SLOW\n"),
-            Err(FixtureError::Record { problem: RecordProblem::Shape, .. })
+            Err(FixtureError::Record {
+                problem: RecordProblem::Shape,
+                ..
+            })
         ));
     }
 

@@ -143,7 +143,11 @@ mod tests {
     impl DnsMachine for MxAddresses {
         type Output = Vec<core::net::IpAddr>;
         fn poll(&mut self) -> Step<'_, Self::Output> {
-            if self.stage == 2 { Step::Done(self.found.clone()) } else { Step::NeedDns(&self.queries) }
+            if self.stage == 2 {
+                Step::Done(self.found.clone())
+            } else {
+                Step::NeedDns(&self.queries)
+            }
         }
         fn provide(&mut self, answers: Vec<Answer>) -> Result<(), ProvideError> {
             if self.stage == 2 {
@@ -172,9 +176,17 @@ mod tests {
     fn zone() -> MemoryResolver {
         let n = |s: &str| Name::new(s).unwrap();
         let mut z = MemoryResolver::new();
-        for (pref, host, ip) in [(10, "mx1.example", "192.0.2.1"), (20, "mx2.example", "192.0.2.2")]
-        {
-            z.add(n("example"), Record::Mx(crate::Mx { preference: pref, exchange: n(host) }));
+        for (pref, host, ip) in [
+            (10, "mx1.example", "192.0.2.1"),
+            (20, "mx2.example", "192.0.2.2"),
+        ] {
+            z.add(
+                n("example"),
+                Record::Mx(crate::Mx {
+                    preference: pref,
+                    exchange: n(host),
+                }),
+            );
             z.add(n(host), Record::A(ip.parse().unwrap()));
         }
         z
@@ -226,7 +238,10 @@ mod tests {
         let mut m = machine();
         assert_eq!(
             m.provide(vec![]),
-            Err(ProvideError::AnswerCount { expected: 1, got: 0 })
+            Err(ProvideError::AnswerCount {
+                expected: 1,
+                got: 0
+            })
         );
         let _ = drive(&mut m, &zone()).unwrap();
         assert_eq!(m.provide(vec![]), Err(ProvideError::NotWaiting));

@@ -102,7 +102,10 @@ impl MemoryResolver {
                 .cloned()
                 .collect();
             if !matching.is_empty() {
-                return Answer { outcome: Outcome::Records(matching), authenticated };
+                return Answer {
+                    outcome: Outcome::Records(matching),
+                    authenticated,
+                };
             }
             let cname = entry.records.iter().find_map(|r| match r {
                 Record::Cname(target) if query.record_type != RecordType::Cname => Some(target),
@@ -143,10 +146,19 @@ mod tests {
     fn zone() -> MemoryResolver {
         let mut z = MemoryResolver::new();
         z.add(n("example.com"), Record::A("192.0.2.1".parse().unwrap()));
-        z.add(n("example.com"), Record::Txt(Txt::from_bytes(b"v=spf1 -all")));
+        z.add(
+            n("example.com"),
+            Record::Txt(Txt::from_bytes(b"v=spf1 -all")),
+        );
         z.add(n("alias.example.com"), Record::Cname(n("example.com")));
-        z.add(n("loop1.example.com"), Record::Cname(n("loop2.example.com")));
-        z.add(n("loop2.example.com"), Record::Cname(n("loop1.example.com")));
+        z.add(
+            n("loop1.example.com"),
+            Record::Cname(n("loop2.example.com")),
+        );
+        z.add(
+            n("loop2.example.com"),
+            Record::Cname(n("loop1.example.com")),
+        );
         z.add(n("slow.example.com"), Record::Txt(Txt::from_bytes(b"here")));
         z.add_timeout(n("slow.example.com"));
         z.add_name(n("empty.example.com"));
@@ -157,15 +169,27 @@ mod tests {
     fn records_nodata_nxdomain() {
         let z = zone();
         assert_eq!(z.answer(&Query::a(n("EXAMPLE.com."))).ipv4().count(), 1);
-        assert_eq!(z.answer(&Query::mx(n("example.com"))).outcome, Outcome::NoData);
-        assert_eq!(z.answer(&Query::a(n("empty.example.com"))).outcome, Outcome::NoData);
-        assert_eq!(z.answer(&Query::a(n("nope.example.com"))).outcome, Outcome::NxDomain);
+        assert_eq!(
+            z.answer(&Query::mx(n("example.com"))).outcome,
+            Outcome::NoData
+        );
+        assert_eq!(
+            z.answer(&Query::a(n("empty.example.com"))).outcome,
+            Outcome::NoData
+        );
+        assert_eq!(
+            z.answer(&Query::a(n("nope.example.com"))).outcome,
+            Outcome::NxDomain
+        );
     }
 
     #[test]
     fn timeout_only_for_types_without_records() {
         let z = zone();
-        assert_eq!(z.answer(&Query::txt(n("slow.example.com"))).txt().count(), 1);
+        assert_eq!(
+            z.answer(&Query::txt(n("slow.example.com"))).txt().count(),
+            1
+        );
         assert_eq!(
             z.answer(&Query::a(n("slow.example.com"))).outcome,
             Outcome::Failed(Failure::Timeout)
@@ -176,7 +200,10 @@ mod tests {
     fn cname_followed_and_loops_fail() {
         let z = zone();
         let a = z.answer(&Query::a(n("alias.example.com")));
-        assert_eq!(a.ipv4().collect::<Vec<_>>(), vec!["192.0.2.1".parse::<core::net::Ipv4Addr>().unwrap()]);
+        assert_eq!(
+            a.ipv4().collect::<Vec<_>>(),
+            vec!["192.0.2.1".parse::<core::net::Ipv4Addr>().unwrap()]
+        );
         assert_eq!(
             z.answer(&Query::a(n("loop1.example.com"))).outcome,
             Outcome::Failed(Failure::Other)
@@ -198,6 +225,9 @@ mod tests {
         assert!(!z.answer(&Query::mx(n("gone.example.com"))).authenticated);
         z.mark_authenticated(n("gone.example.com"));
         let gone = z.answer(&Query::mx(n("gone.example.com")));
-        assert_eq!((gone.outcome, gone.authenticated), (Outcome::NxDomain, true));
+        assert_eq!(
+            (gone.outcome, gone.authenticated),
+            (Outcome::NxDomain, true)
+        );
     }
 }

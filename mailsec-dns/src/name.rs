@@ -48,7 +48,11 @@ impl Name {
     /// Parses a name; a single trailing dot is accepted and dropped, and `.`
     /// alone is the root.
     pub fn new(text: &str) -> Result<Name, NameError> {
-        let text = if text == "." { "" } else { text.strip_suffix('.').unwrap_or(text) };
+        let text = if text == "." {
+            ""
+        } else {
+            text.strip_suffix('.').unwrap_or(text)
+        };
         if text.len() > MAX_NAME_LEN {
             return Err(NameError::TooLong);
         }
@@ -62,7 +66,10 @@ impl Name {
                 continue;
             }
             if b < 0x20 || b == 0x7f {
-                return Err(NameError::BadByte { byte: b, position: i });
+                return Err(NameError::BadByte {
+                    byte: b,
+                    position: i,
+                });
             }
             if i.saturating_sub(label_start) >= MAX_LABEL_LEN {
                 return Err(NameError::LabelTooLong(label_start));
@@ -115,7 +122,8 @@ impl Name {
         if self.is_root() {
             return Name::new(label);
         }
-        let mut s = String::with_capacity(label.len().saturating_add(1).saturating_add(self.0.len()));
+        let mut s =
+            String::with_capacity(label.len().saturating_add(1).saturating_add(self.0.len()));
         s.push_str(label);
         s.push('.');
         s.push_str(&self.0);
@@ -129,14 +137,22 @@ impl Name {
         }
         self.0.len() > ancestor.0.len()
             && self.0.ends_with(ancestor.0.as_str())
-            && self.0.as_bytes().get(self.0.len().saturating_sub(ancestor.0.len()).saturating_sub(1))
-                == Some(&b'.')
+            && self.0.as_bytes().get(
+                self.0
+                    .len()
+                    .saturating_sub(ancestor.0.len())
+                    .saturating_sub(1),
+            ) == Some(&b'.')
     }
 }
 
 impl fmt::Display for Name {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.is_root() { f.write_str(".") } else { f.write_str(&self.0) }
+        if self.is_root() {
+            f.write_str(".")
+        } else {
+            f.write_str(&self.0)
+        }
     }
 }
 
@@ -181,11 +197,23 @@ mod tests {
         assert_eq!(Name::new("a..b"), Err(NameError::EmptyLabel(2)));
         assert_eq!(Name::new(".a"), Err(NameError::EmptyLabel(0)));
         assert_eq!(Name::new("a.b.."), Err(NameError::EmptyLabel(4)));
-        assert!(matches!(Name::new("a\tb"), Err(NameError::BadByte { byte: b'\t', position: 1 })));
-        assert!(matches!(Name::new("a\x7fb"), Err(NameError::BadByte { byte: 0x7f, .. })));
+        assert!(matches!(
+            Name::new("a\tb"),
+            Err(NameError::BadByte {
+                byte: b'\t',
+                position: 1
+            })
+        ));
+        assert!(matches!(
+            Name::new("a\x7fb"),
+            Err(NameError::BadByte { byte: 0x7f, .. })
+        ));
         // Octets are octets: spaces (SPF macro tests) and raw UTF-8 pass.
         assert_eq!(Name::new("A B.Example").unwrap().as_str(), "a b.example");
-        assert_eq!(Name::new("Bücher.example").unwrap().as_str(), "bücher.example");
+        assert_eq!(
+            Name::new("Bücher.example").unwrap().as_str(),
+            "bücher.example"
+        );
         let long_label = "a".repeat(64);
         assert_eq!(Name::new(&long_label), Err(NameError::LabelTooLong(0)));
         assert!(Name::new(&"a".repeat(63)).is_ok());
@@ -212,7 +240,11 @@ mod tests {
         assert!(n.is_subdomain_of(&Name::new("B.example").unwrap()));
         assert!(n.is_subdomain_of(&n));
         assert!(!n.is_subdomain_of(&Name::new("b.exampl").unwrap()));
-        assert!(!Name::new("xb.example").unwrap().is_subdomain_of(&Name::new("b.example").unwrap()));
+        assert!(
+            !Name::new("xb.example")
+                .unwrap()
+                .is_subdomain_of(&Name::new("b.example").unwrap())
+        );
         assert!(n.is_subdomain_of(&Name::root()));
     }
 

@@ -105,7 +105,9 @@ impl Txt {
 
     /// A record of one character-string.
     pub fn from_bytes(bytes: &[u8]) -> Txt {
-        Txt { strings: alloc::vec![bytes.to_vec()] }
+        Txt {
+            strings: alloc::vec![bytes.to_vec()],
+        }
     }
 
     /// The character-strings, in order.
@@ -187,7 +189,10 @@ mod tests {
             RecordType::Spf,
             RecordType::Cname,
         ] {
-            assert_eq!(RecordType::from_mnemonic(&t.as_str().to_ascii_lowercase()), Some(t));
+            assert_eq!(
+                RecordType::from_mnemonic(&t.as_str().to_ascii_lowercase()),
+                Some(t)
+            );
         }
         assert_eq!(RecordType::from_mnemonic("NS"), None);
         assert_eq!(RecordType::Aaaa.code(), 28);

@@ -34,7 +34,10 @@ mod tests {
 
     #[test]
     fn ipv4_and_ipv6() {
-        assert_eq!(reverse_name("192.0.2.10".parse().unwrap()).as_str(), "10.2.0.192.in-addr.arpa");
+        assert_eq!(
+            reverse_name("192.0.2.10".parse().unwrap()).as_str(),
+            "10.2.0.192.in-addr.arpa"
+        );
         assert_eq!(
             reverse_name("2001:db8::1".parse().unwrap()).as_str(),
             "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa"

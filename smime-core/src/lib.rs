@@ -1,1 +1,24 @@
-//! placeholder
+//! S/MIME 4.0 (RFC 8551, 8550) over CMS (RFC 5652), sans-IO.
+//!
+//! Sign (multipart/signed and opaque signed-data), verify with certificate
+//! path validation, encrypt (enveloped-data, and auth-enveloped-data with
+//! AES-GCM) to one or many recipients, decrypt, and harvest certificates from
+//! verified signed mail into the caller's store.
+//!
+//! # Status
+//!
+//! The foundation is in place: messages are split through [`mailsec_message`],
+//! which keeps the exact bytes of the signed MIME entity. Verification,
+//! signing and encryption land with the S/MIME issues; until then this crate
+//! exports nothing of its own.
+//!
+//! # What this crate does not do
+//!
+//! It reads no files, keys or system trust stores and never reads the clock:
+//! certificates, trust anchors, CRLs, keys, randomness and the time of
+//! validation are the caller's to pass in.
+#![cfg_attr(not(feature = "std"), no_std)]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub use mailsec_message;

@@ -1,0 +1,6 @@
+//! One module a command.
+
+pub(crate) mod demo;
+pub(crate) mod dns;
+pub(crate) mod message;
+pub(crate) mod pending;

@@ -1,0 +1,331 @@
+//! The `mailsec` command's contract: exit codes, JSON on standard output, the
+//! `--dns` fixture format, standard input handling.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+fn mailsec(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mailsec"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.unwrap_or_default()).unwrap();
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+fn json(out: &Output) -> Value {
+    let text = String::from_utf8(out.stdout.clone()).unwrap();
+    assert!(
+        text.ends_with('\n'),
+        "JSON output ends with a newline: {text:?}"
+    );
+    assert_eq!(
+        text.trim_end().lines().count(),
+        1,
+        "exactly one JSON line: {text:?}"
+    );
+    serde_json::from_str(&text).unwrap()
+}
+
+fn temp_file(name: &str, contents: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("mailsec-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+/// An input failure: exit 1, one line on standard error, `{"error"}` on stdout.
+fn assert_input_failure(out: &Output, needle: &str) {
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr.trim_end().lines().count(),
+        1,
+        "one line on stderr: {stderr:?}"
+    );
+    let v = json(out);
+    let msg = v["error"].as_str().unwrap();
+    assert!(msg.contains(needle), "{msg:?} should mention {needle:?}");
+    assert!(stderr.contains(needle));
+}
+
+const ZONE: &str = r#"
+example.com:
+  - A: 192.0.2.1
+  - MX: [10, mx.example.com]
+  - TXT: ["v=spf1 ", "-all"]
+alias.example.com:
+  - CNAME: example.com
+slow.example.com:
+  - TXT: fast
+  - TIMEOUT
+empty.example.com:
+  - TXT: NONE
+"1.2.0.192.in-addr.arpa":
+  - PTR: mail.example.com
+_dnssec: [example.com]
+"#;
+
+#[test]
+fn help_and_version_exit_zero() {
+    assert_eq!(mailsec(&["--help"], None).status.code(), Some(0));
+    assert_eq!(mailsec(&["--version"], None).status.code(), Some(0));
+    assert_eq!(mailsec(&["spf", "--help"], None).status.code(), Some(0));
+}
+
+#[test]
+fn usage_errors_exit_two() {
+    for args in [
+        &[][..],
+        &["no-such-command"],
+        &["spf", "--ip", "not-an-ip", "--helo", "h", "--sender", "s"],
+        &["spf", "--helo", "h", "--sender", "s"],
+        &["dkim", "verify", "--bogus"],
+        &["dmarc", "--ip", "192.0.2.1"],
+        &["smime", "encrypt"],
+        &["mta-sts", "txt"],
+        &["dns", "example.com", "TXT", "--now", "x"],
+    ] {
+        let out = mailsec(args, None);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
+    }
+}
+
+#[test]
+fn dns_commands_without_fixture_say_only_fixtures_are_supported() {
+    let out = mailsec(
+        &[
+            "spf",
+            "--ip",
+            "192.0.2.1",
+            "--helo",
+            "h.example",
+            "--sender",
+            "",
+        ],
+        None,
+    );
+    assert_input_failure(&out, "only fixtures are");
+    let out = mailsec(&["dns", "example.com"], None);
+    assert_input_failure(&out, "only fixtures are");
+}
+
+#[test]
+fn pending_commands_say_so_after_loading_their_fixture() {
+    let zone = temp_file("pending.yaml", ZONE.as_bytes());
+    let out = mailsec(
+        &[
+            "spf",
+            "--ip",
+            "192.0.2.1",
+            "--helo",
+            "h",
+            "--sender",
+            "a@example.com",
+            "--dns",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2), "--dns needs a value");
+    let out = mailsec(
+        &[
+            "spf",
+            "--ip",
+            "192.0.2.1",
+            "--helo",
+            "h",
+            "--sender",
+            "a@example.com",
+            "--dns",
+            zone.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_input_failure(&out, "not implemented yet");
+    let out = mailsec(&["mta-sts", "policy", "-"], Some(b"version: STSv1\n"));
+    assert_input_failure(&out, "not implemented yet");
+}
+
+#[test]
+fn dns_lookup_through_the_fixture() {
+    let zone = temp_file("zone.yaml", ZONE.as_bytes());
+    let z = zone.to_str().unwrap();
+    let ask = |name: &str, t: &str| {
+        let out = mailsec(&["dns", name, t, "--dns", z], None);
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        json(&out)
+    };
+    let v = ask("EXAMPLE.COM.", "txt");
+    assert_eq!(v["outcome"], "records");
+    assert_eq!(
+        v["records"],
+        serde_json::json!([{"TXT": ["v=spf1 ", "-all"]}])
+    );
+    assert_eq!(v["authenticated"], true);
+    assert_eq!(v["name"], "example.com");
+    let v = ask("example.com", "MX");
+    assert_eq!(
+        v["records"],
+        serde_json::json!([{"MX": [10, "mx.example.com"]}])
+    );
+    let v = ask("alias.example.com", "A");
+    assert_eq!(v["records"], serde_json::json!([{"A": "192.0.2.1"}]));
+    assert_eq!(
+        v["authenticated"], false,
+        "alias.example.com is not in _dnssec"
+    );
+    assert_eq!(ask("nowhere.example.com", "A")["outcome"], "nxdomain");
+    assert_eq!(ask("example.com", "AAAA")["outcome"], "nodata");
+    assert_eq!(ask("empty.example.com", "TXT")["outcome"], "nodata");
+    assert_eq!(ask("slow.example.com", "A")["outcome"], "timeout");
+    assert_eq!(
+        ask("slow.example.com", "TXT")["records"],
+        serde_json::json!([{"TXT": ["fast"]}])
+    );
+    let v = ask("1.2.0.192.in-addr.arpa", "PTR");
+    assert_eq!(
+        v["records"],
+        serde_json::json!([{"PTR": "mail.example.com"}])
+    );
+}
+
+#[test]
+fn json_fixtures_are_accepted() {
+    let zone = temp_file(
+        "zone.json",
+        br#"{"example.org": [{"AAAA": "2001:db8::25"}]}"#,
+    );
+    let out = mailsec(
+        &[
+            "dns",
+            "example.org",
+            "AAAA",
+            "--dns",
+            zone.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(
+        json(&out)["records"],
+        serde_json::json!([{"AAAA": "2001:db8::25"}])
+    );
+}
+
+#[test]
+fn bad_fixtures_exit_one_and_say_where() {
+    let zone = temp_file("bad.yaml", b"example.com:\n  - A: 192.0.2.300\n");
+    let out = mailsec(
+        &["dns", "example.com", "A", "--dns", zone.to_str().unwrap()],
+        None,
+    );
+    assert_input_failure(&out, "example.com");
+    let zone = temp_file("notyaml.yaml", b"example.com: [\n");
+    let out = mailsec(
+        &["dns", "example.com", "A", "--dns", zone.to_str().unwrap()],
+        None,
+    );
+    assert_input_failure(&out, "not valid YAML");
+    let out = mailsec(
+        &["dns", "example.com", "A", "--dns", "/nonexistent/zone.yaml"],
+        None,
+    );
+    assert_input_failure(&out, "cannot read");
+    let zone = temp_file("ok.yaml", ZONE.as_bytes());
+    let out = mailsec(
+        &["dns", "example.com", "NS", "--dns", zone.to_str().unwrap()],
+        None,
+    );
+    assert_input_failure(&out, "unknown record type");
+}
+
+const MESSAGE: &[u8] = b"From: Alice <alice@example.com>\r\n\
+Subject: multi\r\n line\r\n\
+Content-Type: multipart/mixed; boundary=\"b1\"\r\n\
+\r\n\
+preamble\r\n\
+--b1\r\n\
+Content-Type: text/plain\r\n\
+\r\n\
+one\r\n\
+--b1\r\n\
+\r\n\
+two\r\n\
+--b1--\r\n\
+epilogue\r\n";
+
+#[test]
+fn message_from_file_stdin_and_dash() {
+    let path = temp_file("message.eml", MESSAGE);
+    let from_file = json(&mailsec(&["message", path.to_str().unwrap()], None));
+    let from_stdin = json(&mailsec(&["message"], Some(MESSAGE)));
+    let from_dash = json(&mailsec(&["message", "-"], Some(MESSAGE)));
+    assert_eq!(from_file, from_stdin);
+    assert_eq!(from_file, from_dash);
+    let v = from_file;
+    assert_eq!(v["fields"][1]["name"], "Subject");
+    assert_eq!(v["fields"][1]["value"], "multi line");
+    assert_eq!(v["fields"][1]["offset"], 33);
+    assert_eq!(v["from"]["mailboxes"][0]["address"], "alice@example.com");
+    assert_eq!(v["sender"], Value::Null);
+    let mime = &v["mime"];
+    assert_eq!(mime["content_type"], "multipart/mixed");
+    assert_eq!(mime["closed"], true);
+    let parts = mime["parts"].as_array().unwrap();
+    assert_eq!(parts.len(), 2);
+    let range = |p: &Value| {
+        let r = p["range"].as_array().unwrap();
+        (
+            usize::try_from(r[0].as_u64().unwrap()).unwrap(),
+            usize::try_from(r[1].as_u64().unwrap()).unwrap(),
+        )
+    };
+    let (s, e) = range(&parts[0]);
+    assert_eq!(&MESSAGE[s..e], b"Content-Type: text/plain\r\n\r\none");
+    let (s, e) = range(&parts[1]);
+    assert_eq!(&MESSAGE[s..e], b"\r\ntwo");
+    assert_eq!(parts[1]["content_type"], "text/plain");
+}
+
+#[test]
+fn message_with_lf_line_ends_and_two_from_fields() {
+    let msg = b"From: a@good.example\nFrom: b@evil.example\n\nbody\n";
+    let v = json(&mailsec(&["message"], Some(msg)));
+    assert_eq!(v["body_offset"], 43);
+    assert!(
+        v["from"]["error"]
+            .as_str()
+            .unwrap()
+            .contains("2 From fields")
+    );
+}
+
+#[test]
+fn unreadable_message_exits_one() {
+    let out = mailsec(&["message", "/nonexistent/message.eml"], None);
+    assert_input_failure(&out, "cannot read");
+}
+
+#[test]
+fn demo_runs_offline() {
+    let out = mailsec(&["demo"], None);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("nxdomain"));
+    assert!(text.contains("xn--bcher-kva.example"));
+    assert!(text.contains("the signed part is exactly"));
+}

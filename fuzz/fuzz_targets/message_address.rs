@@ -1,0 +1,31 @@
+//! The address parsers on arbitrary bytes: never panic; every mailbox's span
+//! lies inside the input and holds its `@`.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use mailsec_message::{Address, Limits, parse_address_list, parse_mailbox, parse_mailbox_list};
+
+fuzz_target!(|data: &[u8]| {
+    let limits = Limits::default();
+    let check = |m: &mailsec_message::Mailbox| {
+        let span = data.get(m.span.clone()).expect("span inside the input");
+        assert!(span.contains(&b'@'));
+        assert!(!m.domain.is_empty() && !m.local_part.is_empty());
+        assert_eq!(m.domain, m.domain.to_ascii_lowercase());
+    };
+    if let Ok(list) = parse_mailbox_list(data, &limits) {
+        assert!(!list.is_empty() && list.len() <= limits.max_addresses);
+        list.iter().for_each(check);
+    }
+    if let Ok(m) = parse_mailbox(data) {
+        check(&m);
+    }
+    if let Ok(list) = parse_address_list(data, &limits) {
+        for a in &list {
+            match a {
+                Address::Mailbox(m) => check(m),
+                Address::Group { members, .. } => members.iter().for_each(check),
+            }
+        }
+    }
+});
