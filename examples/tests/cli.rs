@@ -299,6 +299,28 @@ fn message_from_file_stdin_and_dash() {
     let (s, e) = range(&parts[1]);
     assert_eq!(&MESSAGE[s..e], b"\r\ntwo");
     assert_eq!(parts[1]["content_type"], "text/plain");
+    assert_eq!(parts[1]["transfer_encoding"], "7bit");
+    assert_eq!(parts[1]["decoded_length"], 3);
+}
+
+#[test]
+fn message_reports_transfer_encodings() {
+    let msg = b"Content-Type: multipart/mixed; boundary=b\n\n--b\n\
+Content-Transfer-Encoding: base64\n\naGVsbG8=\n--b\n\
+Content-Transfer-Encoding: Quoted-Printable\n\na=3Db=\nc\n--b\n\
+Content-Transfer-Encoding: base64\n\n*bad*\n--b--\n";
+    let v = json(&mailsec(&["message"], Some(msg)));
+    let parts = v["mime"]["parts"].as_array().unwrap();
+    assert_eq!(parts[0]["transfer_encoding"], "base64");
+    assert_eq!(parts[0]["decoded_length"], 5);
+    assert_eq!(parts[1]["transfer_encoding"], "quoted-printable");
+    assert_eq!(parts[1]["decoded_length"], 4);
+    assert!(
+        parts[2]["decoded_length"]["error"]
+            .as_str()
+            .unwrap()
+            .contains("invalid base64")
+    );
 }
 
 #[test]

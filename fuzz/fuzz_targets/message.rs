@@ -1,11 +1,12 @@
 //! The whole message layer the way DKIM, DMARC and S/MIME use it: split the
 //! MIME tree, then read every entity's From, Sender, To and Cc and its
-//! content type. Never panics.
+//! content type, and decode every leaf's body. Never panics.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use mailsec_message::{
-    Limits, from_mailboxes, parse_address_list, parse_content_type, parse_entity, sender_mailbox,
+    Limits, decode_body, from_mailboxes, parse_address_list, parse_content_type, parse_entity,
+    sender_mailbox,
 };
 
 fuzz_target!(|data: &[u8]| {
@@ -23,6 +24,11 @@ fuzz_target!(|data: &[u8]| {
         }
         if let Some(ct) = header.get("Content-Type") {
             let _ = parse_content_type(ct.value());
+        }
+        if entity.parts().is_empty() {
+            if let Ok(decoded) = decode_body(entity) {
+                assert!(decoded.len() <= entity.body().len());
+            }
         }
         stack.extend(entity.parts());
     }

@@ -13,7 +13,8 @@
 //!   which From field counts (exactly one, or an error);
 //! - [`parse_entity`]: MIME entities split with raw offsets (RFC 2046 §5.1.1:
 //!   the line break before a boundary belongs to the delimiter), with
-//!   [`ContentType`] parameters (RFC 2231 continuations included);
+//!   [`ContentType`] parameters (RFC 2231 continuations included), and
+//!   [`decode_body`] for base64 and quoted-printable content;
 //! - [`Limits`] on header size, field count, nesting depth, part count and
 //!   address count: no input makes the parser allocate or recurse without bound.
 //!
@@ -56,6 +57,7 @@ mod error;
 mod header;
 mod limits;
 mod mime;
+mod transfer;
 
 pub use address::{
     Address, AddressError, AddressErrorKind, Mailbox, parse_address_list, parse_mailbox,
@@ -69,3 +71,6 @@ pub use header::{
 };
 pub use limits::Limits;
 pub use mime::{Entity, EntityKind, Multipart, canonicalize_crlf, parse_entity};
+pub use transfer::{
+    TransferEncoding, TransferError, decode_base64, decode_body, decode_quoted_printable,
+};

@@ -5,7 +5,8 @@
 use std::ops::Range;
 
 use mailsec_message::{
-    Entity, Limits, Mailbox, MalformedKind, from_mailboxes, parse_entity, sender_mailbox,
+    Entity, Limits, Mailbox, MalformedKind, TransferEncoding, decode_body, from_mailboxes,
+    parse_entity, sender_mailbox,
 };
 use serde_json::{Value, json};
 
@@ -100,6 +101,23 @@ fn entity_json(entity: &Entity<'_>) -> Value {
     out.insert("range".into(), range_json(&entity.range()));
     out.insert("header_range".into(), range_json(&entity.header_range()));
     out.insert("body_range".into(), range_json(&entity.body_range()));
+    let encoding = match TransferEncoding::of(entity.header()) {
+        TransferEncoding::SevenBit => "7bit".to_string(),
+        TransferEncoding::EightBit => "8bit".to_string(),
+        TransferEncoding::Binary => "binary".to_string(),
+        TransferEncoding::QuotedPrintable => "quoted-printable".to_string(),
+        TransferEncoding::Base64 => "base64".to_string(),
+        TransferEncoding::Other(name) => name,
+        _ => "other".to_string(),
+    };
+    out.insert("transfer_encoding".into(), json!(encoding));
+    if entity.parts().is_empty() {
+        let decoded = match decode_body(entity) {
+            Ok(body) => json!(body.len()),
+            Err(e) => json!({ "error": e.to_string() }),
+        };
+        out.insert("decoded_length".into(), decoded);
+    }
     if let Some(e) = entity.content_type_error() {
         out.insert("content_type_error".into(), json!(e.to_string()));
     }
