@@ -230,4 +230,117 @@ mod tests {
             (Outcome::NxDomain, true)
         );
     }
+
+    /// A reference model of the fixture rules, written the obvious (recursive)
+    /// way, that the resolver must agree with on random zones.
+    fn model(z: &MemoryResolver, name: &Name, t: RecordType, depth: usize) -> Outcome {
+        if depth > MAX_CNAME_CHAIN {
+            return Outcome::Failed(Failure::Other);
+        }
+        if !z.contains(name) {
+            return Outcome::NxDomain;
+        }
+        let records = z.records_at(name);
+        let of_type: Vec<Record> = records
+            .iter()
+            .filter(|r| r.record_type() == t)
+            .cloned()
+            .collect();
+        if !of_type.is_empty() {
+            return Outcome::Records(of_type);
+        }
+        let cname = records.iter().find(|r| matches!(r, Record::Cname(_)));
+        if let (true, Some(Record::Cname(target))) = (t != RecordType::Cname, cname) {
+            return model(z, target, t, depth + 1);
+        }
+        if z.times_out(name) {
+            Outcome::Failed(Failure::Timeout)
+        } else {
+            Outcome::NoData
+        }
+    }
+
+    fn arb_zone() -> impl proptest::strategy::Strategy<Value = MemoryResolver> {
+        use proptest::prelude::*;
+        let names = [
+            "a.example",
+            "b.example",
+            "c.example",
+            "d.example",
+            "e.example",
+        ];
+        let record = (0usize..5, 0u8..5, 0u8..255).prop_map(move |(target, kind, x)| match kind {
+            0 => Record::A(core::net::Ipv4Addr::new(192, 0, 2, x)),
+            1 => Record::Txt(Txt::from_bytes(&[x])),
+            2 => Record::Mx(crate::Mx {
+                preference: u16::from(x),
+                exchange: n(names[target]),
+            }),
+            3 => Record::Cname(n(names[target])),
+            _ => Record::Aaaa(core::net::Ipv6Addr::new(
+                0x2001,
+                0xdb8,
+                0,
+                0,
+                0,
+                0,
+                0,
+                u16::from(x),
+            )),
+        });
+        let entry = (
+            0usize..5,
+            proptest::collection::vec(record, 0..4),
+            any::<bool>(),
+            any::<bool>(),
+        );
+        proptest::collection::vec(entry, 0..8).prop_map(move |entries| {
+            let mut z = MemoryResolver::new();
+            for (i, records, timeout, auth) in entries {
+                let name = n(names[i]);
+                z.add_name(name.clone());
+                // One CNAME at most per name, as in DNS.
+                let mut has_cname = z
+                    .records_at(&name)
+                    .iter()
+                    .any(|r| matches!(r, Record::Cname(_)));
+                for r in records {
+                    if matches!(r, Record::Cname(_)) {
+                        if has_cname {
+                            continue;
+                        }
+                        has_cname = true;
+                    }
+                    z.add(name.clone(), r);
+                }
+                if timeout {
+                    z.add_timeout(name.clone());
+                }
+                if auth {
+                    z.mark_authenticated(name);
+                }
+            }
+            z
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn answers_agree_with_the_reference_model(
+            z in arb_zone(),
+            q in 0usize..6,
+            t in proptest::sample::select(alloc::vec![RecordType::A, RecordType::Aaaa, RecordType::Mx, RecordType::Txt, RecordType::Cname]),
+        ) {
+            let names = ["a.example", "b.example", "c.example", "d.example", "e.example", "absent.example"];
+            let name = n(names[q]);
+            let answer = z.answer(&Query::new(name.clone(), t));
+            proptest::prop_assert_eq!(&answer.outcome, &model(&z, &name, t, 0));
+            if let Outcome::Records(records) = &answer.outcome {
+                proptest::prop_assert!(records.iter().all(|r| r.record_type() == t));
+            }
+            if answer.authenticated {
+                proptest::prop_assert!(z.authenticated.contains(&name));
+            }
+        }
+    }
 }
