@@ -12,7 +12,8 @@
 //!   DNSSEC-authenticated flag;
 //! - [`Resolver`] (blocking) and [`AsyncResolver`] (any runtime): implement one
 //!   of them once and every mailsec crate can use it;
-//! - [`DnsMachine`], [`Step`], [`drive`], [`drive_async`]: the sans-IO contract
+//! - [`DnsMachine`], [`Step`], [`drive`], [`drive_with_clock`], [`drive_async`]:
+//!   the sans-IO contract
 //!   (poll for a batch of queries, provide the answers, poll again);
 //! - [`MemoryResolver`]: answers from records in memory, for tests, examples
 //!   and caches; with the `fixtures` feature, [`Fixture`] loads the YAML
@@ -69,7 +70,7 @@ mod reverse;
 pub use answer::{Answer, Failure, Outcome};
 #[cfg(feature = "fixtures")]
 pub use fixtures::{Fixture, FixtureError, RecordProblem};
-pub use machine::{DnsMachine, ProvideError, Step, drive, drive_async};
+pub use machine::{DnsMachine, ProvideError, Step, drive, drive_async, drive_with_clock};
 pub use memory::{MAX_CNAME_CHAIN, MemoryResolver};
 pub use name::{MAX_LABEL_LEN, MAX_NAME_LEN, Name, NameError};
 pub use query::Query;

@@ -88,6 +88,14 @@ pub trait DnsMachine {
 
     /// The answers to the last [`Step::NeedDns`] batch, in the same order.
     fn provide(&mut self, answers: Vec<Answer>) -> Result<(), ProvideError>;
+
+    /// Tells the machine the current time, in seconds since the Unix epoch,
+    /// before it is polled. Machines with a time limit (SPF's elapsed-time
+    /// limit, RFC 7208 §4.6.4) compare it with their deadline; the others
+    /// ignore it, which is what the default does.
+    fn set_now(&mut self, now: u64) {
+        let _ = now;
+    }
 }
 
 /// Runs `machine` to its outcome with a blocking resolver, one query after another.
@@ -97,6 +105,28 @@ where
     R: Resolver + ?Sized,
 {
     loop {
+        let answers = match machine.poll() {
+            Step::Done(out) => return Ok(out),
+            Step::NeedDns(queries) => queries.iter().map(|q| resolver.lookup(q)).collect(),
+        };
+        machine.provide(answers)?;
+    }
+}
+
+/// Like [`drive`], and tells the machine the time from `clock` (seconds since
+/// the Unix epoch) before every poll, so that time limits apply.
+pub fn drive_with_clock<M, R, C>(
+    machine: &mut M,
+    resolver: &R,
+    mut clock: C,
+) -> Result<M::Output, ProvideError>
+where
+    M: DnsMachine + ?Sized,
+    R: Resolver + ?Sized,
+    C: FnMut() -> u64,
+{
+    loop {
+        machine.set_now(clock());
         let answers = match machine.poll() {
             Step::Done(out) => return Ok(out),
             Step::NeedDns(queries) => queries.iter().map(|q| resolver.lookup(q)).collect(),
@@ -231,6 +261,50 @@ mod tests {
         let mut m = machine();
         let fut = drive_async(&mut m, &z);
         assert_send(&fut);
+    }
+
+    /// A machine that gives up when its deadline passes.
+    struct Deadline {
+        now: u64,
+        deadline: u64,
+        asked: u32,
+        query: [Query; 1],
+    }
+
+    impl DnsMachine for Deadline {
+        type Output = &'static str;
+        fn poll(&mut self) -> Step<'_, &'static str> {
+            if self.now >= self.deadline {
+                Step::Done("timed out")
+            } else {
+                Step::NeedDns(&self.query)
+            }
+        }
+        fn provide(&mut self, _: Vec<Answer>) -> Result<(), ProvideError> {
+            self.asked += 1;
+            Ok(())
+        }
+        fn set_now(&mut self, now: u64) {
+            self.now = now;
+        }
+    }
+
+    #[test]
+    fn clock_driver_tells_the_time() {
+        let mut m = Deadline {
+            now: 0,
+            deadline: 105,
+            asked: 0,
+            query: [Query::txt(Name::new("example").unwrap())],
+        };
+        let mut t = 100;
+        let out = drive_with_clock(&mut m, &zone(), || {
+            t += 1;
+            t
+        })
+        .unwrap();
+        assert_eq!(out, "timed out");
+        assert_eq!(m.asked, 4);
     }
 
     #[test]
