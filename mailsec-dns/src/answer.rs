@@ -26,8 +26,8 @@ pub enum Failure {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
     /// The name exists and has records of the asked type (the resolver has
-    /// already followed CNAMEs). Never empty: a resolver that gets an empty
-    /// answer section reports [`Outcome::NoData`].
+    /// already followed CNAMEs). Resolvers report an empty answer section as
+    /// [`Outcome::NoData`]; consumers treat an empty list the same way.
     Records(Vec<Record>),
     /// The name does not exist (RCODE 3, NXDOMAIN).
     NxDomain,
@@ -38,14 +38,23 @@ pub enum Outcome {
 }
 
 /// A resolver's answer to one [`Query`](crate::Query).
+///
+/// Build one with [`Answer::records`], [`Answer::nx_domain`],
+/// [`Answer::no_data`] or [`Answer::failed`], then
+/// [`Answer::with_authenticated`] and [`Answer::with_canonical_name`].
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Answer {
     /// Records, NXDOMAIN, NODATA or a failure.
     pub outcome: Outcome,
     /// Whether a validating resolver the caller trusts vouched for this answer
-    /// (the DNSSEC AD bit). DANE and some policies need it; leave it `false`
-    /// when unsure.
+    /// (the DNSSEC AD bit), the whole CNAME chain included. DANE and some
+    /// policies need it; leave it `false` when unsure.
     pub authenticated: bool,
+    /// The name the answer is for when the resolver followed CNAMEs to reach
+    /// it (the end of the chain); `None` when the question's name had the
+    /// records itself. DANE (RFC 7672 §2.2.2) looks up TLSA records there.
+    pub canonical_name: Option<Name>,
 }
 
 impl Answer {
@@ -57,6 +66,7 @@ impl Answer {
         Answer {
             outcome: Outcome::Records(records),
             authenticated: false,
+            canonical_name: None,
         }
     }
 
@@ -65,6 +75,7 @@ impl Answer {
         Answer {
             outcome: Outcome::NxDomain,
             authenticated: false,
+            canonical_name: None,
         }
     }
 
@@ -73,6 +84,7 @@ impl Answer {
         Answer {
             outcome: Outcome::NoData,
             authenticated: false,
+            canonical_name: None,
         }
     }
 
@@ -81,12 +93,19 @@ impl Answer {
         Answer {
             outcome: Outcome::Failed(failure),
             authenticated: false,
+            canonical_name: None,
         }
     }
 
     /// The same answer, marked DNSSEC-authenticated or not.
     pub fn with_authenticated(mut self, authenticated: bool) -> Answer {
         self.authenticated = authenticated;
+        self
+    }
+
+    /// The same answer, reached through CNAMEs ending at `name`.
+    pub fn with_canonical_name(mut self, name: Option<Name>) -> Answer {
+        self.canonical_name = name;
         self
     }
 
@@ -98,9 +117,14 @@ impl Answer {
         }
     }
 
-    /// Whether the answer is NXDOMAIN or NODATA: RFC 7208 §4.6.4's "void lookup".
+    /// Whether the answer is NXDOMAIN or NODATA (or, from a careless
+    /// resolver, an empty record list): RFC 7208 §4.6.4's "void lookup".
     pub fn is_void(&self) -> bool {
-        matches!(self.outcome, Outcome::NxDomain | Outcome::NoData)
+        match &self.outcome {
+            Outcome::NxDomain | Outcome::NoData => true,
+            Outcome::Records(r) => r.is_empty(),
+            Outcome::Failed(_) => false,
+        }
     }
 
     /// The failure, if the lookup failed.
@@ -178,6 +202,11 @@ mod tests {
     #[test]
     fn empty_records_are_nodata() {
         assert_eq!(Answer::records(vec![]).outcome, Outcome::NoData);
+        let careless = Answer {
+            outcome: Outcome::Records(vec![]),
+            ..Answer::no_data()
+        };
+        assert!(careless.is_void());
         assert!(Answer::records(vec![]).is_void());
         assert!(Answer::nx_domain().is_void());
         assert!(!Answer::failed(Failure::Timeout).is_void());

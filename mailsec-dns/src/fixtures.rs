@@ -21,7 +21,6 @@
 //! or a time-out when its list holds `TIMEOUT`. `TXT: NONE` (or `SPF: NONE`)
 //! lists no record; it only stops [`Fixture::serve_spf_as_txt`] from copying.
 
-use alloc::borrow::ToOwned;
 use alloc::collections::BTreeSet;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -40,6 +39,10 @@ pub enum FixtureError {
     /// The text is not YAML.
     #[error("not valid YAML: {0}")]
     Yaml(String),
+    /// The text uses YAML aliases (`*name`), which this format does not
+    /// allow: expanding them can multiply a small file into a huge tree.
+    #[error("YAML aliases are not allowed in a fixture")]
+    Alias,
     /// The document is not a mapping from names to record lists.
     #[error("the top level is not a mapping of owner names")]
     NotAMapping,
@@ -97,6 +100,7 @@ pub struct Fixture {
 impl Fixture {
     /// Loads the first YAML document of `text` (an empty text is an empty zone).
     pub fn from_yaml_str(text: &str) -> Result<Fixture, FixtureError> {
+        reject_aliases(text)?;
         let docs = yaml_rust2::YamlLoader::load_from_str(text)
             .map_err(|e| FixtureError::Yaml(e.to_string()))?;
         match docs.first() {
@@ -106,7 +110,8 @@ impl Fixture {
     }
 
     /// Loads a fixture from a YAML node already parsed, such as the
-    /// `zonedata` of one scenario of the openspf suite.
+    /// `zonedata` of one scenario of the openspf suite. (Parse untrusted text
+    /// with [`Fixture::from_yaml_str`], which refuses YAML aliases.)
     pub fn from_yaml(doc: &Yaml) -> Result<Fixture, FixtureError> {
         let mut fixture = Fixture::default();
         let map = match doc {
@@ -115,7 +120,7 @@ impl Fixture {
             _ => return Err(FixtureError::NotAMapping),
         };
         for (key, value) in map {
-            let owner_text = scalar_text(key).ok_or(FixtureError::NotAMapping)?;
+            let owner_text = string(key).ok_or(FixtureError::NotAMapping)?;
             if owner_text == "_dnssec" {
                 fixture.load_dnssec(value)?;
                 continue;
@@ -186,10 +191,11 @@ impl Fixture {
     fn load_dnssec(&mut self, value: &Yaml) -> Result<(), FixtureError> {
         let items: &[Yaml] = match value {
             Yaml::Array(items) => items,
+            Yaml::Null => &[],
             single => core::slice::from_ref(single),
         };
         for item in items {
-            let text = scalar_text(item).ok_or(FixtureError::NotAMapping)?;
+            let text = string(item).ok_or(FixtureError::NotAMapping)?;
             let name = Name::new(&text).map_err(|source| FixtureError::Owner {
                 owner: text.clone(),
                 source,
@@ -229,6 +235,27 @@ impl Fixture {
     }
 }
 
+/// Fails on the first YAML alias event, before anything is expanded.
+fn reject_aliases(text: &str) -> Result<(), FixtureError> {
+    struct Aliases(bool);
+    impl yaml_rust2::parser::EventReceiver for Aliases {
+        fn on_event(&mut self, ev: yaml_rust2::Event) {
+            if matches!(ev, yaml_rust2::Event::Alias(_)) {
+                self.0 = true;
+            }
+        }
+    }
+    let mut seen = Aliases(false);
+    yaml_rust2::parser::Parser::new_from_str(text)
+        .load(&mut seen, true)
+        .map_err(|e| FixtureError::Yaml(e.to_string()))?;
+    if seen.0 {
+        Err(FixtureError::Alias)
+    } else {
+        Ok(())
+    }
+}
+
 fn parse_record(record_type: RecordType, value: &Yaml) -> Result<Record, RecordProblem> {
     let bad = |expected| RecordProblem::Value {
         record_type,
@@ -250,17 +277,14 @@ fn parse_record(record_type: RecordType, value: &Yaml) -> Result<Record, RecordP
             )
         }
         RecordType::Txt | RecordType::Spf => {
+            let expected = "a string or a list of strings (quote numbers and booleans)";
             let strings = match value {
                 Yaml::Array(items) => items
                     .iter()
-                    .map(|s| scalar_text(s).map(String::into_bytes))
+                    .map(|s| string(s).map(String::into_bytes))
                     .collect::<Option<Vec<_>>>()
-                    .ok_or(bad("a string or a list of strings"))?,
-                other => alloc::vec![
-                    scalar_text(other)
-                        .ok_or(bad("a string or a list of strings"))?
-                        .into_bytes()
-                ],
+                    .ok_or(bad(expected))?,
+                other => alloc::vec![string(other).ok_or(bad(expected))?.into_bytes()],
             };
             let txt = Txt::new(strings);
             if record_type == RecordType::Txt {
@@ -304,7 +328,7 @@ fn parse_record(record_type: RecordType, value: &Yaml) -> Result<Record, RecordP
                 usage: small(usage).ok_or(bad(expected))?,
                 selector: small(selector).ok_or(bad(expected))?,
                 matching_type: small(matching).ok_or(bad(expected))?,
-                data: scalar_text(data)
+                data: string(data)
                     .and_then(|h| decode_hex(&h))
                     .ok_or(bad(expected))?,
             })
@@ -312,9 +336,23 @@ fn parse_record(record_type: RecordType, value: &Yaml) -> Result<Record, RecordP
     })
 }
 
+/// A name in a record's value; `""` (as the openspf suite writes a null MX)
+/// and `.` are the root.
 fn name_value(value: &Yaml) -> Option<Result<Name, RecordProblem>> {
-    let text = scalar_text(value)?;
+    let text = string(value)?;
+    if text.is_empty() {
+        return Some(Ok(Name::root()));
+    }
     Some(Name::new(&text).map_err(RecordProblem::Name))
+}
+
+/// A YAML string, and nothing YAML typed as a number, boolean or null: `0123`
+/// would silently become "123" and `True` "true".
+fn string(y: &Yaml) -> Option<String> {
+    match y {
+        Yaml::String(s) => Some(s.clone()),
+        _ => None,
+    }
 }
 
 /// A scalar as text: YAML may read `123` or `true` as numbers and booleans.
@@ -323,7 +361,6 @@ fn scalar_text(y: &Yaml) -> Option<String> {
         Yaml::String(s) | Yaml::Real(s) => Some(s.clone()),
         Yaml::Integer(i) => Some(i.to_string()),
         Yaml::Boolean(b) => Some(b.to_string()),
-        Yaml::Null => Some("".to_owned()),
         _ => None,
     }
 }
@@ -532,6 +569,36 @@ txt.example.net:
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn aliases_are_refused_before_expansion() {
+        let bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n\
+                    c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c]\n";
+        assert_eq!(Fixture::from_yaml_str(bomb), Err(FixtureError::Alias));
+    }
+
+    #[test]
+    fn yaml_typed_values_are_refused_where_text_is_needed() {
+        for text in [
+            "a.example:\n  - TXT: 123\n",
+            "a.example:\n  - TXT: True\n",
+            "a.example:\n  - TXT:\n",
+            "a.example:\n  - TXT: [v=spf1, 12]\n",
+            "a.example:\n  - PTR: 12\n",
+        ] {
+            assert!(
+                matches!(
+                    Fixture::from_yaml_str(text),
+                    Err(FixtureError::Record { .. })
+                ),
+                "{text:?}"
+            );
+        }
+        let f = Fixture::from_yaml_str("a.example:\n  - TXT: \"0123\"\n_dnssec:\n").unwrap();
+        let a = f.resolver().answer(&Query::txt(n("a.example")));
+        assert_eq!(a.txt().next().unwrap().joined(), b"0123");
+        assert!(!a.authenticated, "an empty _dnssec list marks nothing");
     }
 
     #[test]

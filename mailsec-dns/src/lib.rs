@@ -70,7 +70,9 @@ mod reverse;
 pub use answer::{Answer, Failure, Outcome};
 #[cfg(feature = "fixtures")]
 pub use fixtures::{Fixture, FixtureError, RecordProblem};
-pub use machine::{DnsMachine, ProvideError, Step, drive, drive_async, drive_with_clock};
+pub use machine::{
+    DnsMachine, ProvideError, Step, drive, drive_async, drive_async_with_clock, drive_with_clock,
+};
 pub use memory::{MAX_CNAME_CHAIN, MemoryResolver};
 pub use name::{MAX_LABEL_LEN, MAX_NAME_LEN, Name, NameError};
 pub use query::Query;

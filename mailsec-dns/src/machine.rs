@@ -89,16 +89,23 @@ pub trait DnsMachine {
     /// The answers to the last [`Step::NeedDns`] batch, in the same order.
     fn provide(&mut self, answers: Vec<Answer>) -> Result<(), ProvideError>;
 
-    /// Tells the machine the current time, in seconds since the Unix epoch,
-    /// before it is polled. Machines with a time limit (SPF's elapsed-time
-    /// limit, RFC 7208 §4.6.4) compare it with their deadline; the others
-    /// ignore it, which is what the default does.
+    /// Tells the machine the current time, in seconds, before it is polled.
+    /// Machines with a time limit (SPF's elapsed-time limit, RFC 7208 §4.6.4)
+    /// compare it with the deadline they were given, so it must come from the
+    /// same clock as that deadline (a monotonic clock is the safer choice for
+    /// elapsed time). Machines without a time limit ignore it, which is what
+    /// the default does.
+    ///
+    /// [`drive`] and [`drive_async`] never call it: with them, a machine's
+    /// deadline never passes. Use [`drive_with_clock`] or
+    /// [`drive_async_with_clock`] for time limits.
     fn set_now(&mut self, now: u64) {
         let _ = now;
     }
 }
 
-/// Runs `machine` to its outcome with a blocking resolver, one query after another.
+/// Runs `machine` to its outcome with a blocking resolver, one query after
+/// another. It never tells the machine the time (see [`drive_with_clock`]).
 pub fn drive<M, R>(machine: &mut M, resolver: &R) -> Result<M::Output, ProvideError>
 where
     M: DnsMachine + ?Sized,
@@ -136,13 +143,38 @@ where
 }
 
 /// Runs `machine` to its outcome with an asynchronous resolver; the queries of
-/// a batch are resolved concurrently. Needs no particular runtime.
+/// a batch are resolved concurrently. Needs no particular runtime. It never
+/// tells the machine the time (see [`drive_async_with_clock`]).
 pub async fn drive_async<M, R>(machine: &mut M, resolver: &R) -> Result<M::Output, ProvideError>
 where
     M: DnsMachine + ?Sized,
     R: AsyncResolver + ?Sized,
 {
     loop {
+        let answers = match machine.poll() {
+            Step::Done(out) => return Ok(out),
+            Step::NeedDns(queries) => {
+                futures_util::future::join_all(queries.iter().map(|q| resolver.lookup(q))).await
+            }
+        };
+        machine.provide(answers)?;
+    }
+}
+
+/// Like [`drive_async`], and tells the machine the time from `clock` before
+/// every poll, so that time limits apply.
+pub async fn drive_async_with_clock<M, R, C>(
+    machine: &mut M,
+    resolver: &R,
+    mut clock: C,
+) -> Result<M::Output, ProvideError>
+where
+    M: DnsMachine + ?Sized,
+    R: AsyncResolver + ?Sized,
+    C: FnMut() -> u64,
+{
+    loop {
+        machine.set_now(clock());
         let answers = match machine.poll() {
             Step::Done(out) => return Ok(out),
             Step::NeedDns(queries) => {
@@ -305,6 +337,19 @@ mod tests {
         .unwrap();
         assert_eq!(out, "timed out");
         assert_eq!(m.asked, 4);
+        let mut m = Deadline {
+            now: 0,
+            deadline: 105,
+            asked: 0,
+            query: [Query::txt(Name::new("example").unwrap())],
+        };
+        let mut t = 100;
+        let out = block_on(drive_async_with_clock(&mut m, &zone(), || {
+            t += 2;
+            t
+        }))
+        .unwrap();
+        assert_eq!((out, m.asked), ("timed out", 2));
     }
 
     #[test]

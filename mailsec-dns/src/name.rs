@@ -34,6 +34,9 @@ pub enum NameError {
     /// Two dots in a row, or a dot at the start.
     #[error("empty label at byte {0}")]
     EmptyLabel(usize),
+    /// The empty string (the root is written `.`).
+    #[error("empty name")]
+    Empty,
     /// A control character (below 0x20, or 0x7f).
     #[error("control byte 0x{byte:02x} not allowed in a name at byte {position}")]
     BadByte {
@@ -46,8 +49,12 @@ pub enum NameError {
 
 impl Name {
     /// Parses a name; a single trailing dot is accepted and dropped, and `.`
-    /// alone is the root.
+    /// alone is the root. The empty string is an error, so that an empty
+    /// domain from upstream never turns `_dmarc` + "" into a top-level name.
     pub fn new(text: &str) -> Result<Name, NameError> {
+        if text.is_empty() {
+            return Err(NameError::Empty);
+        }
         let text = if text == "." {
             ""
         } else {
@@ -186,7 +193,7 @@ mod tests {
     #[test]
     fn root() {
         assert!(Name::new(".").unwrap().is_root());
-        assert!(Name::new("").unwrap().is_root());
+        assert_eq!(Name::new(""), Err(NameError::Empty));
         assert_eq!(Name::root().to_string(), ".");
         assert_eq!(Name::root().label_count(), 0);
         assert_eq!(Name::root().parent(), None);

@@ -11,6 +11,11 @@ use crate::query::Query;
 /// an empty NOERROR answer to [`Outcome::NoData`](crate::Outcome::NoData), and
 /// anything else that is not an answer to [`Outcome::Failed`](crate::Outcome::Failed).
 /// Caching, if any, is the implementation's business.
+///
+/// An implementation MUST bound the time one lookup may take (and answer
+/// [`Failure::Timeout`](crate::Failure::Timeout) past it): the state machines
+/// check their deadlines between batches, so they cannot cut off a lookup that
+/// never returns.
 pub trait Resolver {
     /// Answers one question.
     fn lookup(&self, query: &Query) -> Answer;
@@ -19,7 +24,8 @@ pub trait Resolver {
 /// An asynchronous resolver, for any runtime.
 ///
 /// Declared with `impl Future + Send` rather than `async fn` so that the
-/// futures can be driven from multi-threaded executors.
+/// futures can be driven from multi-threaded executors. As with [`Resolver`],
+/// each lookup MUST end in bounded time.
 pub trait AsyncResolver {
     /// Answers one question.
     fn lookup(&self, query: &Query) -> impl Future<Output = Answer> + Send;
