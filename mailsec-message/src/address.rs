@@ -237,8 +237,9 @@ pub enum AddressErrorKind {
     /// A group where only mailboxes are allowed (From, Sender, group members).
     #[error("group not allowed here")]
     GroupNotAllowed,
-    /// More addresses than [`Limits::max_addresses`] (the
-    /// [`LimitKind::Addresses`](crate::LimitKind::Addresses) limit).
+    /// More addresses than [`Limits::max_addresses`]. The address parsers
+    /// report that limit this way, not with
+    /// [`MessageError::Limit`](crate::MessageError::Limit).
     #[error("address count limit exceeded")]
     TooManyAddresses,
 }
@@ -766,7 +767,9 @@ impl<'a> Parser<'a> {
             // A trailing dot.
             return Err(self.lx.unexpected(last.tk, last.start));
         }
-        if out.is_empty() {
+        // `""@example.com` is allowed (a quoted string may be empty: RFC 5322
+        // §3.2.4, RFC 5321 §4.1.2); an unquoted local part may not be.
+        if out.is_empty() && !quoted {
             return Err(err(AddressErrorKind::EmptyLocalPart, at));
         }
         Ok((out, quoted))
@@ -1400,6 +1403,35 @@ mod tests {
     }
 
     #[test]
+    fn empty_quoted_local_part_is_accepted() {
+        for input in [
+            "\"\"@example.com",
+            "Joe <\"\"@example.com>",
+            " \"\" @ example.com ",
+        ] {
+            let m = one(input);
+            assert_eq!(m.local_part, "", "{input}");
+            assert!(m.local_part_quoted);
+            assert_eq!(m.domain, "example.com");
+            assert_eq!(m.address(), "\"\"@example.com");
+            let again = one(&m.address());
+            assert_eq!(
+                (
+                    again.local_part.as_str(),
+                    again.local_part_quoted,
+                    again.domain.as_str()
+                ),
+                ("", true, "example.com")
+            );
+        }
+        // An empty unquoted local part is still an error.
+        for input in ["@example.com", "<@example.com>", "Joe <@example.com>"] {
+            let e = parse_mailbox(input.as_bytes()).unwrap_err();
+            assert_eq!(e.kind, AddressErrorKind::EmptyLocalPart, "{input}");
+        }
+    }
+
+    #[test]
     fn address_requotes() {
         let cases = [
             ("a.b@EXAMPLE.com", "a.b@example.com"),
@@ -1543,7 +1575,6 @@ mod tests {
             (b"a@[1.2.3.\xc3\xa9]", K::BadDomain, 9),
             (b"a@[1\\]]", K::UnexpectedChar('\\'), 4),
             (b"@b.example", K::EmptyLocalPart, 0),
-            (b"\"\"@b.example", K::EmptyLocalPart, 2),
             (b"<@b.example>", K::EmptyLocalPart, 11),
             (b".a@b.example", K::UnexpectedChar('.'), 0),
             (b"a.@b.example", K::UnexpectedChar('.'), 1),

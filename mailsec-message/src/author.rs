@@ -30,14 +30,24 @@ pub enum AuthorError {
         /// How many there are.
         count: usize,
     },
-    /// The field's value does not parse.
-    #[error("{field} field at byte {offset}: {source}")]
+    /// The field's value does not parse. Displayed with the absolute
+    /// position of the problem (`value_offset + source.position`).
+    #[error(
+        "{field} field at byte {offset}: {kind} at byte {at}",
+        kind = .source.kind,
+        at = .value_offset.saturating_add(.source.position)
+    )]
     Address {
         /// `From` or `Sender`.
         field: &'static str,
-        /// Where the field begins in the header section.
+        /// Where the field begins in the header section
+        /// ([`HeaderField::offset`](crate::HeaderField::offset)).
         offset: usize,
-        /// What is wrong, relative to the field's value.
+        /// Where the field's value (the byte after the colon) begins in the
+        /// header section (`field.value_range().start`). The problem is at
+        /// `value_offset + source.position`.
+        value_offset: usize,
+        /// What is wrong; its position is relative to the field's value.
         source: AddressError,
     },
 }
@@ -53,6 +63,7 @@ pub fn from_mailboxes(
     parse_mailbox_list(field.value(), limits).map_err(|source| AuthorError::Address {
         field: "From",
         offset: field.offset(),
+        value_offset: field.value_range().start,
         source,
     })
 }
@@ -70,6 +81,7 @@ pub fn sender_mailbox(header: &HeaderBlock<'_>) -> Result<Option<Mailbox>, Autho
         .map_err(|source| AuthorError::Address {
             field: "Sender",
             offset: field.offset(),
+            value_offset: field.value_range().start,
             source,
         })
 }
@@ -93,6 +105,7 @@ fn single<'h, 'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::string::ToString;
 
     fn header(m: &[u8]) -> HeaderBlock<'_> {
         HeaderBlock::parse(m, &Limits::default()).unwrap()
@@ -133,6 +146,43 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn address_error_has_absolute_value_offset() {
+        let m = b"Subject: x\r\nFrom: a@evil.example <b@good.example>\r\n\r\n";
+        let h = header(m);
+        let err = from_mailboxes(&h, &Limits::default()).unwrap_err();
+        let AuthorError::Address {
+            offset,
+            value_offset,
+            ref source,
+            ..
+        } = err
+        else {
+            panic!("{err:?}");
+        };
+        assert_eq!(offset, 12);
+        assert_eq!(value_offset, 17);
+        // The problem, in the header section: a second address after the first.
+        assert_eq!(source.position, 16);
+        assert_eq!(m[value_offset + source.position], b'<');
+        assert_eq!(
+            err.to_string(),
+            "From field at byte 12: unexpected character '<' at byte 33"
+        );
+        let h = header(b"Sender:  a@b.example,\r\n\r\n");
+        let err = sender_mailbox(&h).unwrap_err();
+        assert!(matches!(
+            err,
+            AuthorError::Address {
+                field: "Sender",
+                offset: 0,
+                value_offset: 7,
+                ..
+            }
+        ));
+        assert!(err.to_string().ends_with("at byte 20"));
     }
 
     #[test]

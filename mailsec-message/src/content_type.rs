@@ -25,6 +25,26 @@
 //! - a malformed `%XX` escape in an RFC 2231 extended value is kept as it is,
 //!   and an extended value without the `charset'language'` prefix is decoded
 //!   as a whole.
+//!
+//! # Duplicate parameters
+//!
+//! When a name occurs more than once (after RFC 2231 sections are joined:
+//! `boundary*0="x"; boundary="y"` is two `boundary` parameters), the first
+//! occurrence wins, as with CPython's default policy (`email.policy.default`).
+//! CPython's `compat32` policy does not agree: its `get_param` puts every RFC
+//! 2231 form after all plain parameters, so it reads `y` there. Every such
+//! name is listed by [`ContentType::duplicate_parameters`]; a verifier should
+//! refuse a message whose boundary, protocol or micalg is ambiguous.
+//!
+//! # Errors after the type
+//!
+//! [`parse_content_type`] fails on any syntax error. [`crate::Entity`] is
+//! more forgiving, as mail clients are (CPython still splits
+//! `multipart/mixed; boundary=b; name=foo bar`): when the error comes after
+//! the type and subtype, it keeps the type, the subtype and the parameters
+//! read before the error, and reports the error beside them. A parameter
+//! whose value is followed by anything but `;` or the end of the value (the
+//! `name=foo bar` above) is not kept.
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -40,8 +60,10 @@ pub struct ContentType {
     /// sections and `*` markers removed) and the value's bytes (quoting undone,
     /// continuations joined, `%XX` escapes of extended values decoded; the
     /// charset is not converted). A name appears at most once: the first
-    /// occurrence wins.
+    /// occurrence wins (see [`ContentType::duplicate_parameters`]).
     pub params: Vec<(String, Vec<u8>)>,
+    /// Names that occurred more than once, sorted.
+    duplicates: Vec<String>,
 }
 
 impl Default for ContentType {
@@ -52,6 +74,7 @@ impl Default for ContentType {
             media_type: String::from("text"),
             subtype: String::from("plain"),
             params: alloc::vec![(String::from("charset"), b"us-ascii".to_vec())],
+            duplicates: Vec::new(),
         }
     }
 }
@@ -64,7 +87,32 @@ impl ContentType {
             media_type: String::from("message"),
             subtype: String::from("rfc822"),
             params: Vec::new(),
+            duplicates: Vec::new(),
         }
+    }
+
+    /// A content type with these parts, no duplicates recorded. Names are
+    /// used as given (the parser gives them in lower case).
+    pub fn new(media_type: String, subtype: String, params: Vec<(String, Vec<u8>)>) -> Self {
+        ContentType {
+            media_type,
+            subtype,
+            params,
+            duplicates: Vec::new(),
+        }
+    }
+
+    /// The names (lowercase, without RFC 2231 markers) of the parameters
+    /// that occurred more than once, sorted, each listed once. Only the first
+    /// occurrence is in [`ContentType::params`]. An RFC 2231 section number
+    /// given twice (`x*0=a; x*0=b`) counts as a duplicate too.
+    ///
+    /// A verifier should refuse a message whose boundary, protocol or micalg
+    /// is ambiguous: other parsers (CPython's `compat32` policy among them)
+    /// may pick another occurrence, and so split or check the message
+    /// differently.
+    pub fn duplicate_parameters(&self) -> &[String] {
+        &self.duplicates
     }
 
     /// The value of the parameter `name` (compared case-insensitively).
@@ -167,10 +215,21 @@ impl ContentTypeError {
 }
 
 /// Parses a raw Content-Type field value (everything after the colon; it may
-/// be folded).
+/// be folded). Any syntax error fails the whole value.
 ///
 /// Callers that only want the type to use follow RFC 2045 §5.2 and take
-/// [`ContentType::default`] when this fails; [`crate::Entity`] does that.
+/// [`ContentType::default`] when this fails. [`crate::Entity`] does that only
+/// when the type or subtype cannot be read: after an error that comes later
+/// it keeps the type, the subtype and the parameters read before the error
+/// (CPython still splits `multipart/mixed; boundary=b; name=foo bar`), and
+/// reports the error in [`crate::Entity::content_type_error`]. A parameter
+/// whose value is followed by anything but `;` or the end (`name=foo` there)
+/// is not kept.
+///
+/// A parameter name that occurs more than once keeps its first value (as
+/// CPython's default policy does; its `compat32` policy puts RFC 2231 forms
+/// after plain ones, so it reads `y` in `boundary*0="x"; boundary="y"`); see
+/// [`ContentType::duplicate_parameters`].
 ///
 /// ```
 /// use mailsec_message::parse_content_type;
@@ -181,6 +240,19 @@ impl ContentTypeError {
 /// # Ok::<(), mailsec_message::ContentTypeError>(())
 /// ```
 pub fn parse_content_type(value: &[u8]) -> Result<ContentType, ContentTypeError> {
+    match parse_content_type_partial(value)? {
+        (ct, None) => Ok(ct),
+        (_, Some(e)) => Err(e),
+    }
+}
+
+/// Parses a Content-Type value, keeping what was read before an error that
+/// comes after the type and subtype: `Err` only when the type or subtype
+/// cannot be read; otherwise the content type (type, subtype, the parameters
+/// read before any error) and the error, if there was one.
+pub(crate) fn parse_content_type_partial(
+    value: &[u8],
+) -> Result<(ContentType, Option<ContentTypeError>), ContentTypeError> {
     let mut c = Cursor { s: value, pos: 0 };
     c.skip_cfws()?;
     let media_type = c.token();
@@ -199,16 +271,34 @@ pub fn parse_content_type(value: &[u8]) -> Result<ContentType, ContentTypeError>
     }
 
     let mut raw: Vec<(String, Vec<u8>)> = Vec::new();
+    let error = read_params(&mut c, &mut raw).err();
+    let (params, duplicates) = assemble(raw);
+    let ct = ContentType {
+        media_type: lowercase(media_type),
+        subtype: lowercase(subtype),
+        params,
+        duplicates,
+    };
+    Ok((ct, error))
+}
+
+/// Reads `*(";" parameter)` into `raw` up to the end of the value or the
+/// first error. A parameter is pushed only once it is followed by `;` or the
+/// end of the value.
+fn read_params(
+    c: &mut Cursor<'_>,
+    raw: &mut Vec<(String, Vec<u8>)>,
+) -> Result<(), ContentTypeError> {
     loop {
         c.skip_cfws()?;
         match c.peek() {
-            None => break,
+            None => return Ok(()),
             Some(b';') => c.bump(),
             Some(_) => return Err(c.err(ContentTypeErrorKind::ExpectedSemicolon)),
         }
         c.skip_cfws()?;
         match c.peek() {
-            None => break,
+            None => return Ok(()),
             Some(b';') => continue,
             Some(_) => {}
         }
@@ -231,14 +321,13 @@ pub fn parse_content_type(value: &[u8]) -> Result<ContentType, ContentTypeError>
             }
             v.to_vec()
         };
-        raw.push((lowercase(name), value));
+        c.skip_cfws()?;
+        match c.peek() {
+            None | Some(b';') => raw.push((lowercase(name), value)),
+            // `name=foo bar`: the value is not what the sender meant.
+            Some(_) => return Err(c.err(ContentTypeErrorKind::ExpectedSemicolon)),
+        }
     }
-
-    Ok(ContentType {
-        media_type: lowercase(media_type),
-        subtype: lowercase(subtype),
-        params: assemble(raw),
-    })
 }
 
 /// RFC 2231 allows at most this many sections per parameter here (indices 0 to 63).
@@ -299,9 +388,11 @@ struct Section {
 }
 
 /// Turns the parameters as written into the final list: sections joined,
-/// extended values decoded, the first occurrence of each name kept.
+/// extended values decoded, the first occurrence of each name kept. Also
+/// returns the names that occurred more than once (sorted, each once).
 /// `O(n log n)` in the number of parameters.
-fn assemble(raw: Vec<(String, Vec<u8>)>) -> Vec<(String, Vec<u8>)> {
+fn assemble(raw: Vec<(String, Vec<u8>)>) -> (Vec<(String, Vec<u8>)>, Vec<String>) {
+    let mut duplicates: Vec<String> = Vec::new();
     // (name, order of first appearance, value)
     let mut candidates: Vec<(String, usize, Vec<u8>)> = Vec::with_capacity(raw.len());
     let mut sections: Vec<Section> = Vec::new();
@@ -335,9 +426,15 @@ fn assemble(raw: Vec<(String, Vec<u8>)>) -> Vec<(String, Vec<u8>)> {
         let mut joined = Vec::new();
         let mut expected = 0usize;
         let mut gap = false;
+        let mut previous: Option<usize> = None;
         let mut section = Some(first);
         while let Some(s) = section {
             order = order.min(s.order);
+            if previous == Some(s.index) {
+                // The same section number again: only the first is used.
+                duplicates.push(s.name.clone());
+            }
+            previous = Some(s.index);
             // Sections after a missing index are not used.
             if !gap && s.index == expected {
                 if s.extended {
@@ -359,12 +456,21 @@ fn assemble(raw: Vec<(String, Vec<u8>)>) -> Vec<(String, Vec<u8>)> {
 
     // First occurrence of each name wins, then back to document order.
     candidates.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
-    candidates.dedup_by(|later, earlier| later.0 == earlier.0);
+    candidates.dedup_by(|later, earlier| {
+        let same = later.0 == earlier.0;
+        if same {
+            duplicates.push(later.0.clone());
+        }
+        same
+    });
     candidates.sort_by_key(|c| c.1);
-    candidates
+    duplicates.sort();
+    duplicates.dedup();
+    let params = candidates
         .into_iter()
         .map(|(name, _, value)| (name, value))
-        .collect()
+        .collect();
+    (params, duplicates)
 }
 
 /// Decodes an RFC 2231 extended value: drops `charset'language'` when
@@ -709,6 +815,88 @@ mod tests {
         assert_eq!(ContentType::digest_default().essence(), "message/rfc822");
     }
 
+    #[test]
+    fn duplicate_parameters_are_recorded() {
+        let c = ct("multipart/signed; boundary*0=\"x\"; boundary=\"y\"; micalg=a; MICALG=b; p=1");
+        assert_eq!(c.boundary(), Some(&b"x"[..]));
+        assert_eq!(c.param("micalg"), Some(&b"a"[..]));
+        assert_eq!(c.duplicate_parameters(), ["boundary", "micalg"]);
+        // Plain and extended forms of one name; a section number given twice.
+        let c = ct("a/b; n=plain; n*=utf-8''ext");
+        assert_eq!(c.duplicate_parameters(), ["n"]);
+        let c = ct("a/b; x*0=a; x*0=b; x*1=c; x*1=d; x*1=e");
+        assert_eq!(c.param("x"), Some(&b"ac"[..]));
+        assert_eq!(c.duplicate_parameters(), ["x"]);
+        // No duplicates.
+        for v in ["a/b; x*0=a; x*1=b; y=c", "a/b", "a/b; x*0=a; x*2=b"] {
+            assert!(ct(v).duplicate_parameters().is_empty(), "{v}");
+        }
+        assert!(ContentType::default().duplicate_parameters().is_empty());
+        // Kept when a later error stops the parse.
+        let (c, e) = parse_content_type_partial(b"a/b; q=1; q=2; r=x y").unwrap();
+        assert_eq!(c.duplicate_parameters(), ["q"]);
+        assert!(e.is_some());
+    }
+
+    /// (input, parameters kept, error kind, error position)
+    type PartialCase = (
+        &'static str,
+        &'static [(&'static str, &'static [u8])],
+        ContentTypeErrorKind,
+        usize,
+    );
+
+    #[test]
+    fn partial_parse_keeps_type_and_earlier_parameters() {
+        use ContentTypeErrorKind as K;
+        let table: &[PartialCase] = &[
+            (
+                "multipart/mixed; boundary=b; name=foo bar",
+                &[("boundary", b"b")],
+                K::ExpectedSemicolon,
+                38,
+            ),
+            (
+                "multipart/mixed junk; boundary=b",
+                &[],
+                K::ExpectedSemicolon,
+                16,
+            ),
+            (
+                "a/b; c=1; =x; d=2",
+                &[("c", b"1")],
+                K::MissingParameterName,
+                10,
+            ),
+            ("a/b; c=1; d", &[("c", b"1")], K::MissingEquals, 11),
+            ("a/b; c=1; d=", &[("c", b"1")], K::MissingParameterValue, 12),
+            (
+                "a/b; c=1; d=\"x",
+                &[("c", b"1")],
+                K::UnterminatedQuotedString,
+                12,
+            ),
+            ("a/b; c=1 (x", &[], K::UnterminatedComment, 9),
+            ("a/b; c=1; (x", &[("c", b"1")], K::UnterminatedComment, 10),
+            ("a/b; c=\"1\" x; d=2", &[], K::ExpectedSemicolon, 11),
+        ];
+        for (input, params_before, kind, position) in table {
+            let (c, e) = parse_content_type_partial(input.as_bytes()).unwrap();
+            assert_eq!(params(&c), params_before.to_vec(), "{input}");
+            let e = e.unwrap();
+            assert_eq!((e.kind(), e.position()), (*kind, *position), "{input}");
+            // The strict parser reports the same error.
+            assert_eq!(parse_content_type(input.as_bytes()), Err(e));
+        }
+        let (c, _) = parse_content_type_partial(b"Multipart/Mixed; boundary=b; x").unwrap();
+        assert_eq!(c.essence(), "multipart/mixed");
+        // Before the subtype is read there is nothing to keep.
+        for input in ["", "text", "text/", "(x", "text (x"] {
+            let strict = parse_content_type(input.as_bytes()).unwrap_err();
+            assert_eq!(parse_content_type_partial(input.as_bytes()), Err(strict));
+        }
+    }
+
     proptest::proptest! {
         #[test]
         fn never_panics(input in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200)) {
@@ -720,7 +908,19 @@ mod tests {
             "a", "/", ";", "=", "\"", "\\", "(", ")", " ", "\r\n ", "*", "*0", "*1*", "'", "%4", "1",
         ]), 0..40)) {
             let s: String = parts.concat();
-            if let Ok(c) = parse_content_type(s.as_bytes()) {
+            // The strict parser is the partial one without its error.
+            match (parse_content_type(s.as_bytes()), parse_content_type_partial(s.as_bytes())) {
+                (Ok(strict), Ok((partial, None))) => proptest::prop_assert_eq!(strict, partial),
+                (Err(strict), Ok((_, Some(e)))) | (Err(strict), Err(e)) => {
+                    proptest::prop_assert_eq!(strict, e);
+                }
+                (a, b) => proptest::prop_assert!(false, "{:?} {:?}", a, b),
+            }
+            if let Ok((c, _)) = parse_content_type_partial(s.as_bytes()) {
+                let mut sorted = c.duplicate_parameters().to_vec();
+                sorted.sort();
+                sorted.dedup();
+                proptest::prop_assert_eq!(sorted.as_slice(), c.duplicate_parameters());
                 // Names are unique.
                 let mut names: Vec<&String> = c.params.iter().map(|(n, _)| n).collect();
                 names.sort();

@@ -1,6 +1,10 @@
 //! The crate's error type.
 
-/// Which of the [`Limits`](crate::Limits) was exceeded.
+/// Which of the [`Limits`](crate::Limits) was exceeded, for the parsers that
+/// return [`MessageError`]. The address parsers report
+/// [`Limits::max_addresses`](crate::Limits::max_addresses) as
+/// [`AddressErrorKind::TooManyAddresses`](crate::AddressErrorKind::TooManyAddresses)
+/// instead.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum LimitKind {
@@ -12,8 +16,6 @@ pub enum LimitKind {
     Depth,
     /// [`Limits::max_parts`](crate::Limits::max_parts).
     Parts,
-    /// [`Limits::max_addresses`](crate::Limits::max_addresses).
-    Addresses,
 }
 
 impl core::fmt::Display for LimitKind {
@@ -23,12 +25,12 @@ impl core::fmt::Display for LimitKind {
             LimitKind::HeaderFields => "header field count",
             LimitKind::Depth => "multipart nesting depth",
             LimitKind::Parts => "MIME part count",
-            LimitKind::Addresses => "address count",
         })
     }
 }
 
-/// Errors from parsing messages, entities and addresses.
+/// Errors from parsing header sections and MIME entities ([`crate::HeaderBlock::parse`],
+/// [`crate::parse_entity`]). The address parsers return [`crate::AddressError`].
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum MessageError {

@@ -6,7 +6,9 @@
 //! messages through this crate:
 //!
 //! - [`HeaderBlock`]: RFC 5322 header fields with their exact raw bytes and
-//!   positions (folding, repeated fields, CRLF and bare LF input);
+//!   positions (folding, repeated fields, CRLF and bare LF input); the header
+//!   section ends where CPython's `email` package ends it, at the first line
+//!   that is not a header field;
 //! - [`parse_mailbox_list`], [`parse_address_list`]: RFC 5322 mailboxes and
 //!   address lists, domains converted to A-labels (IDNA), RFC 6532 UTF-8 local
 //!   parts; [`from_mailboxes`] and [`sender_mailbox`] apply the one rule for

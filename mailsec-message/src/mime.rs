@@ -48,15 +48,34 @@
 //!   [`Multipart::close_delimiter`] run from that line break (when there is
 //!   one) to the end of the delimiter line's own line ending, so preamble,
 //!   delimiters, parts and epilogue tile the body with no gaps or overlaps.
+//! - Trailing spaces and tabs of the boundary parameter are removed before
+//!   matching (`boundary="b "` is the boundary `b`), as CPython's `email`
+//!   package does (`get_boundary()` strips them) and as RFC 2046 implies: a
+//!   boundary may not end in a space (`bcharsnospace`). The stripped white
+//!   space is then ordinary transport padding, so `--b \r\n` and `--b\r\n`
+//!   are both delimiter lines. Without this, a `multipart/signed` verifier
+//!   and a mail client could split the message differently and hash a part
+//!   the client does not show. [`Multipart::boundary`] is the stripped value.
 //! - Leniency, as real mail needs: bare LF line ends; no close delimiter (the
 //!   last part runs to the end of the body, [`Multipart::is_closed`] is false);
 //!   no delimiter at all (zero parts, the whole body is preamble); any boundary
-//!   of 1 to 200 bytes without CR or LF. A multipart entity whose boundary is
-//!   missing or outside those bounds is a [leaf](EntityKind::Leaf).
-//! - A part's header section is read with [`HeaderBlock::parse`]; a part with no
-//!   header starts with an empty line. The first Content-Type field counts; a
-//!   missing or invalid one means `text/plain; charset=us-ascii` (RFC 2045
-//!   §5.2), or `message/rfc822` inside a `multipart/digest` (RFC 2046 §5.1.5).
+//!   of 1 to 200 bytes (after stripping) without CR or LF.
+//! - A multipart entity whose boundary is missing, empty, longer than 200
+//!   bytes (RFC 2046 allows 70) or holds CR or LF is a
+//!   [leaf](EntityKind::Leaf), silently: no error is reported for it
+//!   ([`Entity::content_type_error`] is about syntax only). A caller that needs
+//!   the parts treats `content_type().is_multipart()` with
+//!   `multipart() == None` as a message it cannot read.
+//! - A part's header section is read with [`HeaderBlock::parse`]: it ends at
+//!   the first empty line or at the first line that is not a header field, so
+//!   a part that starts with an empty line or with text has no header fields
+//!   (the text is its body, as in CPython). The first Content-Type field
+//!   counts; a missing one, or one whose type or subtype cannot be read, means
+//!   `text/plain; charset=us-ascii` (RFC 2045 §5.2), or `message/rfc822`
+//!   inside a `multipart/digest` (RFC 2046 §5.1.5). A syntax error after the
+//!   type and subtype keeps them and the parameters read before the error
+//!   (`multipart/mixed; boundary=b; name=foo bar` is still split at `b`, as
+//!   CPython splits it); [`Entity::content_type_error`] reports it either way.
 //! - `message/rfc822` parts are leaves: the parser does not descend into them.
 //!
 //! # Bounds
@@ -72,12 +91,13 @@ use alloc::borrow::Cow;
 use alloc::vec::Vec;
 use core::ops::Range;
 
-use crate::content_type::{ContentType, ContentTypeError, parse_content_type};
+use crate::content_type::{ContentType, ContentTypeError, parse_content_type_partial};
 use crate::error::{LimitKind, MessageError};
-use crate::header::{HeaderBlock, memchr};
+use crate::header::{HeaderBlock, memchr, trim_wsp_end};
 use crate::limits::Limits;
 
-/// The longest boundary accepted (RFC 2046 allows 70; real mail is sloppier).
+/// The longest boundary accepted (RFC 2046 allows 70; real mail is
+/// sloppier). A multipart with a longer one is a leaf.
 const MAX_BOUNDARY_LEN: usize = 200;
 
 /// One MIME entity: a whole message, or one part of a multipart.
@@ -95,7 +115,8 @@ pub struct Entity<'a> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EntityKind<'a> {
     /// A body that is not split further: any non-multipart type (including
-    /// `message/rfc822`), or a multipart with no usable boundary.
+    /// `message/rfc822`), or a multipart with no usable boundary (missing,
+    /// empty, over 200 bytes, or holding CR or LF; no error is reported).
     Leaf,
     /// A multipart body split into its parts.
     Multipart(Multipart<'a>),
@@ -166,14 +187,22 @@ impl<'a> Entity<'a> {
     }
 
     /// The content type, with the defaults of RFC 2045 §5.2 and RFC 2046
-    /// §5.1.5 applied when the field is missing or invalid.
+    /// §5.1.5 applied when the field is missing or its type or subtype
+    /// cannot be read. After a syntax error in the parameters, the type, the
+    /// subtype and the parameters before the error (see
+    /// [`Entity::content_type_error`]).
     pub fn content_type(&self) -> &ContentType {
         &self.content_type
     }
 
     /// Why the entity's Content-Type field could not be parsed, when it could
-    /// not (the default type is then in effect). Positions are relative to the
-    /// field's value.
+    /// not. Positions are relative to the field's value.
+    ///
+    /// When the error is in the type or subtype, the default type is in
+    /// effect; when it comes later, [`Entity::content_type`] keeps the type,
+    /// the subtype and the parameters read before the error, and a multipart
+    /// is still split. A verifier that wants no doubt about a signed
+    /// message's structure refuses it when this is `Some`.
     pub fn content_type_error(&self) -> Option<&ContentTypeError> {
         self.content_type_error.as_ref()
     }
@@ -200,7 +229,8 @@ impl<'a> Entity<'a> {
 }
 
 impl<'a> Multipart<'a> {
-    /// The boundary parameter's value (without the leading `--`).
+    /// The boundary the body was split at (without the leading `--`): the
+    /// boundary parameter's value without its trailing spaces and tabs.
     pub fn boundary(&self) -> &[u8] {
         &self.boundary
     }
@@ -267,6 +297,17 @@ impl<'a> Multipart<'a> {
 /// Fails only when a limit of `limits` is exceeded: a header section too
 /// large or with too many fields, multiparts nested deeper than
 /// [`Limits::max_depth`], or more than [`Limits::max_parts`] entities.
+///
+/// How the body is split follows RFC 2046 §5.1.1 as CPython's `email`
+/// package reads it: trailing spaces and tabs of the boundary parameter are
+/// removed ([`Multipart::boundary`]); delimiter lines may carry transport
+/// padding and end in CR LF, LF or the end of the input; the line break
+/// before a delimiter line belongs to the delimiter. A multipart whose
+/// boundary is missing, empty, over 200 bytes or holds CR or LF is a
+/// [leaf](EntityKind::Leaf), with no error. Each header section ends as
+/// [`HeaderBlock::parse`] says (at the first non-header line at the latest),
+/// and a syntax error after the type and subtype of a Content-Type field
+/// keeps them and the parameters before it ([`Entity::content_type_error`]).
 ///
 /// ```
 /// use mailsec_message::{Limits, parse_entity};
@@ -369,8 +410,8 @@ impl<'a> Pending<'a> {
         };
         let (content_type, content_type_error) = match header.get("content-type") {
             None => (default(), None),
-            Some(field) => match parse_content_type(field.value()) {
-                Ok(ct) => (ct, None),
+            Some(field) => match parse_content_type_partial(field.value()) {
+                Ok((ct, error)) => (ct, error),
                 Err(e) => (default(), Some(e)),
             },
         };
@@ -444,7 +485,9 @@ fn open<'a>(
     count: &mut usize,
     limits: &Limits,
 ) -> Result<Opened<'a>, MessageError> {
-    let boundary = match entity.content_type.boundary() {
+    // Trailing white space is not part of the boundary (CPython's
+    // `get_boundary()` strips it; RFC 2046 forbids it).
+    let boundary = match entity.content_type.boundary().map(trim_wsp_end) {
         Some(b) if entity.content_type.is_multipart() && usable_boundary(b) => b.to_vec(),
         _ => return Ok(Opened::Leaf(entity.into_entity(EntityKind::Leaf))),
     };
@@ -470,6 +513,7 @@ fn open<'a>(
     }))
 }
 
+/// Whether a (stripped) boundary can be used: 1 to 200 bytes, no CR or LF.
 fn usable_boundary(b: &[u8]) -> bool {
     !b.is_empty() && b.len() <= MAX_BOUNDARY_LEN && !b.iter().any(|&c| c == b'\r' || c == b'\n')
 }
@@ -606,6 +650,7 @@ fn rebase(e: MessageError, start: usize) -> MessageError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::content_type::ContentTypeErrorKind;
     use alloc::vec;
     use alloc::vec::Vec;
     use proptest::prelude::*;
@@ -818,6 +863,106 @@ epilogue\r\n";
             "x".repeat(200)
         );
         assert_eq!(parse(ok.as_bytes()).parts().len(), 1);
+    }
+
+    #[test]
+    fn boundary_ending_in_white_space_is_stripped() {
+        // CPython strips the boundary parameter; `--b` lines, with or without
+        // padding, are delimiters.
+        let msg = b"Content-Type: multipart/mixed; boundary=\"b \t\"\r\n\r\n\
+--b \r\nA: 1\r\n\r\none\r\n--b\r\n\r\ntwo\r\n--b --\r\n--b --\r\n--b-- \r\nepi";
+        let top = parse(msg);
+        check_tree(msg, &top);
+        let m = top.multipart().unwrap();
+        assert_eq!(m.boundary(), b"b");
+        // The raw parameter is unchanged.
+        assert_eq!(top.content_type().boundary(), Some(&b"b \t"[..]));
+        let parts = top.parts();
+        assert_eq!(parts.len(), 2);
+        assert_eq!(parts[0].raw(), b"A: 1\r\n\r\none");
+        // `--b --` is not a delimiter line for the boundary `b`.
+        assert_eq!(parts[1].raw(), b"\r\ntwo\r\n--b --\r\n--b --");
+        assert!(m.is_closed());
+        assert_eq!(m.epilogue_bytes(), b"epi");
+        // Only white space: no boundary at all.
+        let e = parse(b"Content-Type: multipart/mixed; boundary=\"  \"\r\n\r\n--  \r\n");
+        assert_eq!(e.kind(), &EntityKind::Leaf);
+    }
+
+    #[test]
+    fn bad_parameter_after_boundary_keeps_the_multipart() {
+        let msg = b"Content-Type: multipart/mixed; boundary=b; name=foo bar\r\n\r\n\
+--b\r\n\r\none\r\n--b--\r\n";
+        let top = parse(msg);
+        check_tree(msg, &top);
+        assert_eq!(top.content_type().essence(), "multipart/mixed");
+        assert_eq!(
+            top.content_type().params,
+            vec![("boundary".into(), b"b".to_vec())]
+        );
+        let e = top.content_type_error().unwrap();
+        assert_eq!(e.kind(), ContentTypeErrorKind::ExpectedSemicolon);
+        assert_eq!(top.parts().len(), 1);
+        assert_eq!(top.parts()[0].body(), b"one");
+        // A bad parameter before the boundary: the boundary is never read.
+        let msg =
+            b"Content-Type: multipart/mixed; name=foo bar; boundary=b\r\n\r\n--b\r\n\r\none\r\n";
+        let top = parse(msg);
+        assert_eq!(top.kind(), &EntityKind::Leaf);
+        assert!(top.content_type().is_multipart());
+        assert!(top.content_type_error().is_some());
+        // An unreadable type: the default, inside a digest too.
+        let msg = b"Content-Type: multipart/digest; boundary=d\r\n\r\n\
+--d\r\nContent-Type: text/plain; x\r\n\r\na\r\n--d\r\nContent-Type: text; x=1\r\n\r\nb\r\n--d--\r\n";
+        let top = parse(msg);
+        check_tree(msg, &top);
+        let parts = top.parts();
+        assert_eq!(parts[0].content_type().essence(), "text/plain");
+        assert_eq!(
+            parts[0].content_type_error().unwrap().kind(),
+            ContentTypeErrorKind::MissingEquals
+        );
+        assert_eq!(parts[1].content_type(), &ContentType::digest_default());
+        assert_eq!(
+            parts[1].content_type_error().unwrap().kind(),
+            ContentTypeErrorKind::MissingSlash
+        );
+    }
+
+    #[test]
+    fn boundary_over_200_bytes_is_a_leaf_without_error() {
+        let msg = alloc::format!(
+            "Content-Type: multipart/mixed; boundary={0}\r\n\r\n--{0}\r\n\r\nx",
+            "x".repeat(201)
+        );
+        let e = parse(msg.as_bytes());
+        assert_eq!(e.kind(), &EntityKind::Leaf);
+        assert!(e.content_type().is_multipart());
+        assert!(e.content_type_error().is_none());
+        // 200 bytes plus trailing white space is still usable.
+        let msg = alloc::format!(
+            "Content-Type: multipart/mixed; boundary=\"{0}  \"\r\n\r\n--{0}\r\n\r\nx",
+            "x".repeat(200)
+        );
+        assert_eq!(parse(msg.as_bytes()).parts().len(), 1);
+    }
+
+    #[test]
+    fn part_with_text_and_no_blank_line() {
+        let msg = b"Content-Type: multipart/mixed; boundary=b\r\n\r\n\
+--b\r\nContent-Type: text/html\r\nsome text\r\nmore\r\n\
+--b\r\nsome text\r\nmore: x\r\n\r\nz\r\n--b--\r\n";
+        let top = parse(msg);
+        check_tree(msg, &top);
+        let parts = top.parts();
+        assert_eq!(parts.len(), 2);
+        assert_eq!(parts[0].header().fields().len(), 1);
+        assert_eq!(parts[0].content_type().essence(), "text/html");
+        assert_eq!(parts[0].body(), b"some text\r\nmore");
+        assert!(!parts[0].header().has_separator());
+        assert!(parts[1].header().fields().is_empty());
+        assert_eq!(parts[1].body(), b"some text\r\nmore: x\r\n\r\nz");
+        assert_eq!(parts[1].body_range(), parts[1].range());
     }
 
     #[test]

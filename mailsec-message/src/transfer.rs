@@ -45,7 +45,8 @@ pub enum TransferEncoding {
     QuotedPrintable,
     /// `base64`.
     Base64,
-    /// Any other mechanism, in lower case as written.
+    /// Any other mechanism, in lower case (ASCII letters only), as written;
+    /// see [`TransferEncoding::parse`].
     Other(String),
 }
 
@@ -60,7 +61,10 @@ impl TransferEncoding {
     }
 
     /// Reads a field value: a token, case-insensitive, with optional comments
-    /// and white space around it.
+    /// and white space around it. A value that is not one of the five known
+    /// mechanisms is [`TransferEncoding::Other`]: the token in lower case, or,
+    /// when the value holds more than one word, the whole value trimmed and
+    /// in lower case (`" Base 64"` is `Other("base 64")`).
     pub fn parse(value: &[u8]) -> TransferEncoding {
         let mut token = String::new();
         let mut depth = 0usize;
@@ -84,7 +88,7 @@ impl TransferEncoding {
                     if gap_after_token {
                         // Two words: not a mechanism.
                         return TransferEncoding::Other(
-                            String::from_utf8_lossy(value).trim().into(),
+                            String::from_utf8_lossy(value).trim().to_ascii_lowercase(),
                         );
                     }
                     token.push(char::from(b.to_ascii_lowercase()));
@@ -255,6 +259,24 @@ mod tests {
             assert_eq!(
                 &TransferEncoding::parse(value),
                 want,
+                "{:?}",
+                String::from_utf8_lossy(value)
+            );
+        }
+    }
+
+    #[test]
+    fn other_mechanism_is_trimmed_and_lower_case() {
+        let cases: &[(&[u8], &str)] = &[
+            (b" Base 64", "base 64"),
+            (b"\tX-UUENCODE (c) ", "x-uuencode"),
+            (b" Quoted Printable\r\n ", "quoted printable"),
+            (b" BASE64 x", "base64 x"),
+        ];
+        for (value, want) in cases {
+            assert_eq!(
+                TransferEncoding::parse(value),
+                TransferEncoding::Other((*want).into()),
                 "{:?}",
                 String::from_utf8_lossy(value)
             );

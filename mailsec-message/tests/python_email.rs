@@ -1,11 +1,14 @@
 //! Differential test against a real peer: CPython's `email` package, the
-//! parser behind a great deal of mail tooling. Several hundred generated
-//! messages (nested multiparts, CRLF and LF, transport padding, preambles and
-//! epilogues, base64 and quoted-printable parts, From lists) are parsed by both;
-//! the MIME trees, the decoded leaf bodies and the From addresses must agree.
+//! parser behind a great deal of mail tooling. A thousand generated messages
+//! (nested multiparts, CRLF and LF, transport padding, boundaries with
+//! trailing white space, a bad parameter after the boundary, preambles and
+//! epilogues, base64 and quoted-printable parts, parts whose text follows the
+//! header with no empty line, From lists) are parsed by both; the MIME trees,
+//! the decoded leaf bodies and the From addresses must agree.
 //!
 //! All messages go through one Python process. Skipped (with a note) when no
-//! Python 3 is found; `scripts/test` provides one.
+//! Python 3 is found, unless `MAILSEC_REQUIRE_PEERS` is set: then a missing
+//! Python fails the test. `scripts/test` provides one and sets it.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -50,6 +53,12 @@ struct Gen {
     rng: Rng,
     eol: &'static str,
     serial: usize,
+    /// How many times each edge case was generated: (boundary with trailing
+    /// white space, bad parameter after the boundary, text with no empty
+    /// line after the header).
+    trailing_space: usize,
+    bad_param: usize,
+    no_blank_line: usize,
 }
 
 impl Gen {
@@ -98,8 +107,27 @@ impl Gen {
         ["  ", "\t", " \t "][self.rng.below(3)]
     }
 
+    /// Text whose first line is not empty, so it is not a header field line
+    /// (words hold no colon) and not the empty line that ends a header.
+    fn non_header_text(&mut self, max_lines: usize) -> String {
+        format!("{}{}", self.word(), self.text(max_lines))
+    }
+
     fn leaf(&mut self) -> String {
         let eol = self.eol;
+        // Sometimes text follows the header (or starts the part) with no
+        // empty line: the header section ends at the first non-header line.
+        if self.rng.chance(8) {
+            self.no_blank_line += 1;
+            return if self.rng.chance(50) {
+                let ct = self
+                    .rng
+                    .pick(&["text/plain", "text/html; charset=us-ascii"]);
+                format!("Content-Type: {ct}{eol}{}", self.non_header_text(4))
+            } else {
+                self.non_header_text(4)
+            };
+        }
         match self.rng.below(5) {
             0 => format!("{eol}{}", self.text(4)),
             1 | 2 => {
@@ -160,22 +188,45 @@ impl Gen {
             .rng
             .pick(&["mixed", "alternative", "related", "signed"]);
         let quoted = self.rng.chance(50);
+        // Trailing white space in a quoted boundary parameter is not part of
+        // the boundary (both parsers strip it).
+        let trailing = if quoted && self.rng.chance(15) {
+            self.trailing_space += 1;
+            self.rng.pick(&[" ", "  ", " \t"])
+        } else {
+            ""
+        };
+        // A bad parameter after the boundary does not lose the boundary.
+        let extra = if self.rng.chance(10) {
+            self.bad_param += 1;
+            self.rng
+                .pick(&["; name=foo bar", "; junk", "; x=1 2; y=3", ";\tname=a b"])
+        } else {
+            ""
+        };
         let mut s = if quoted {
-            format!("Content-Type: multipart/{subtype};{eol} boundary=\"{boundary}\"{eol}{eol}")
+            format!(
+                "Content-Type: multipart/{subtype};{eol} boundary=\"{boundary}{trailing}\"{extra}{eol}{eol}"
+            )
         } else if boundary
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"'+_-.=".contains(&b))
         {
-            format!("Content-Type: multipart/{subtype}; boundary={boundary}{eol}{eol}")
+            format!("Content-Type: multipart/{subtype}; boundary={boundary}{extra}{eol}{eol}")
         } else {
-            format!("Content-Type: multipart/{subtype}; boundary=\"{boundary}\"{eol}{eol}")
+            format!("Content-Type: multipart/{subtype}; boundary=\"{boundary}\"{extra}{eol}{eol}")
         };
         if self.rng.chance(40) {
             s.push_str(&self.text(3));
             s.push_str(eol);
         }
         for _ in 0..1 + self.rng.below(4) {
-            let pad = self.padding();
+            // The stripped white space, when written, is transport padding.
+            let pad = if !trailing.is_empty() && self.rng.chance(50) {
+                trailing
+            } else {
+                self.padding()
+            };
             s.push_str(&format!("--{boundary}{pad}{eol}"));
             s.push_str(&self.entity(depth + 1));
             s.push_str(eol);
@@ -291,6 +342,11 @@ fn ours_tree(input: &[u8], e: &Entity<'_>) -> Value {
 #[test]
 fn mime_trees_bodies_and_from_agree_with_python_email() {
     let Some(python) = python() else {
+        assert!(
+            std::env::var_os("MAILSEC_REQUIRE_PEERS").is_none(),
+            "MAILSEC_REQUIRE_PEERS is set but no python3 with the email package was found \
+             (set MAILSEC_PEERS_PYTHON, or run scripts/test)"
+        );
         eprintln!("skipped: no python3 with the email package found");
         return;
     };
@@ -305,6 +361,9 @@ fn mime_trees_bodies_and_from_agree_with_python_email() {
         rng: Rng(seed | 1),
         eol: "\r\n",
         serial: 0,
+        trailing_space: 0,
+        bad_param: 0,
+        no_blank_line: 0,
     };
     let mut paths = Vec::new();
     let mut messages = Vec::new();
@@ -381,5 +440,18 @@ fn mime_trees_bodies_and_from_agree_with_python_email() {
         multiparts > MESSAGES / 4,
         "the generator makes multiparts ({multiparts})"
     );
+    for (what, n) in [
+        (
+            "boundaries with trailing white space",
+            generator.trailing_space,
+        ),
+        ("bad parameters after the boundary", generator.bad_param),
+        (
+            "parts with no empty line after the header",
+            generator.no_blank_line,
+        ),
+    ] {
+        assert!(n >= 20, "the generator makes {what} ({n})");
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
