@@ -58,9 +58,9 @@ pub(crate) struct NowFlag {
 
 #[derive(Debug, Args)]
 pub(crate) struct SpfArgs {
-    /// The SMTP client's IP address.
+    /// The SMTP client's IP address (an unparsable one is an input error, exit 1).
     #[arg(long)]
-    pub(crate) ip: std::net::IpAddr,
+    pub(crate) ip: String,
     /// The HELO/EHLO name.
     #[arg(long)]
     pub(crate) helo: String,
@@ -125,9 +125,9 @@ pub(crate) enum DkimCommand {
 pub(crate) struct DmarcArgs {
     #[command(subcommand)]
     pub(crate) command: Option<DmarcCommand>,
-    /// The SMTP client's IP address.
+    /// The SMTP client's IP address (an unparsable one is an input error, exit 1).
     #[arg(long, required = true)]
-    pub(crate) ip: Option<std::net::IpAddr>,
+    pub(crate) ip: Option<String>,
     /// The HELO/EHLO name.
     #[arg(long, required = true)]
     pub(crate) helo: Option<String>,

@@ -19,7 +19,7 @@ use support::{Output, finish, not_yet};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Spf(args) => finish(Output::Json, commands::pending::spf(&args)),
+        Command::Spf(args) => finish(Output::Json, commands::spf::run(&args)),
         Command::Dkim(DkimCommand::Verify { dns, .. }) => finish(
             Output::Json,
             commands::pending::with_dns("dkim verify", "DKIM, issue 4", &dns),
@@ -34,10 +34,7 @@ fn main() -> ExitCode {
             Some(DmarcCommand::Record { .. }) => {
                 finish(Output::Json, Err(not_yet("dmarc record", "DMARC, issue 8")))
             }
-            None => finish(
-                Output::Json,
-                commands::pending::with_dns("dmarc", "DMARC, issue 8", &args.dns),
-            ),
+            None => finish(Output::Json, commands::pending::dmarc(&args)),
         },
         Command::Smime(cmd) => {
             let (name, output) = match cmd {

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use mailsec_dns::{Fixture, MemoryResolver};
 
-use crate::cli::DnsFlag;
+use crate::cli::{DnsFlag, NowFlag};
 
 /// Largest input a command reads (messages, policies, reports): 64 MiB.
 pub(crate) const MAX_INPUT: u64 = 64 << 20;
@@ -102,6 +102,26 @@ pub(crate) fn load_fixture(path: &Path) -> Result<Fixture, Failure> {
         .map_err(|_| Failure::new(format!("{}: DNS fixture is not UTF-8", path.display())))?;
     Fixture::from_yaml_str(&text)
         .map_err(|e| Failure::new(format!("{}: DNS fixture: {e}", path.display())))
+}
+
+/// `--now`, or the system clock: the one place the program reads the time.
+pub(crate) fn now(flag: &NowFlag) -> u64 {
+    match flag.now {
+        Some(t) => u64::try_from(t).unwrap_or(0),
+        None => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs()),
+    }
+}
+
+/// Parses `--ip`: an address that does not parse is bad input (exit 1), not
+/// a usage error.
+pub(crate) fn parse_ip(text: &str) -> Result<std::net::IpAddr, Failure> {
+    text.trim().parse().map_err(|_| {
+        Failure::new(format!(
+            "invalid --ip {text:?}: not an IPv4 or IPv6 address"
+        ))
+    })
 }
 
 /// The error for a command whose library part has not landed yet.

@@ -93,7 +93,6 @@ fn usage_errors_exit_two() {
     for args in [
         &[][..],
         &["no-such-command"],
-        &["spf", "--ip", "not-an-ip", "--helo", "h", "--sender", "s"],
         &["spf", "--helo", "h", "--sender", "s"],
         &["dkim", "verify", "--bogus"],
         &["dmarc", "--ip", "192.0.2.1"],
@@ -104,6 +103,20 @@ fn usage_errors_exit_two() {
         let out = mailsec(args, None);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
     }
+}
+
+#[test]
+fn a_bad_ip_is_bad_input() {
+    let out = mailsec(
+        &["spf", "--ip", "192.0.2.300", "--helo", "h", "--sender", "s"],
+        None,
+    );
+    assert_input_failure(&out, "invalid --ip");
+    let out = mailsec(
+        &["dmarc", "--ip", "x", "--helo", "h", "--sender", "s"],
+        None,
+    );
+    assert_input_failure(&out, "invalid --ip");
 }
 
 #[test]
@@ -128,37 +141,60 @@ fn dns_commands_without_fixture_say_only_fixtures_are_supported() {
 #[test]
 fn pending_commands_say_so_after_loading_their_fixture() {
     let zone = temp_file("pending.yaml", ZONE.as_bytes());
-    let out = mailsec(
-        &[
-            "spf",
-            "--ip",
-            "192.0.2.1",
-            "--helo",
-            "h",
-            "--sender",
-            "a@example.com",
-            "--dns",
-        ],
-        None,
-    );
+    let out = mailsec(&["dkim", "verify", "--dns"], None);
     assert_eq!(out.status.code(), Some(2), "--dns needs a value");
     let out = mailsec(
-        &[
-            "spf",
-            "--ip",
-            "192.0.2.1",
-            "--helo",
-            "h",
-            "--sender",
-            "a@example.com",
-            "--dns",
-            zone.to_str().unwrap(),
-        ],
-        None,
+        &["dkim", "verify", "--dns", zone.to_str().unwrap()],
+        Some(b"From: a@b\r\n\r\n"),
     );
     assert_input_failure(&out, "not implemented yet");
+    let bad = temp_file("bad-for-pending.yaml", b"x.example: [{A: nope}]\n");
+    let out = mailsec(
+        &["dkim", "verify", "--dns", bad.to_str().unwrap()],
+        Some(b""),
+    );
+    assert_input_failure(&out, "DNS fixture");
     let out = mailsec(&["mta-sts", "policy", "-"], Some(b"version: STSv1\n"));
     assert_input_failure(&out, "not implemented yet");
+}
+
+#[test]
+fn spf_verdicts_are_json_with_exit_zero() {
+    let zone = temp_file(
+        "spf.yaml",
+        b"example.com:\n  - TXT: v=spf1 ip4:192.0.2.0/24 -all exp=why.example.com\n\
+why.example.com:\n  - TXT: \"%{i} may not send for %{d}\"\n\
+helo.example.net:\n  - TXT: v=spf1 a -all\n  - A: 198.51.100.7\n",
+    );
+    let z = zone.to_str().unwrap();
+    let spf = |ip: &str, helo: &str, sender: &str| {
+        let out = mailsec(
+            &[
+                "spf", "--ip", ip, "--helo", helo, "--sender", sender, "--dns", z,
+            ],
+            None,
+        );
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        json(&out)
+    };
+    let v = spf("192.0.2.5", "helo.example.net", "a@example.com");
+    assert_eq!(v["result"], "pass");
+    assert_eq!(v["mechanism"], "ip4:192.0.2.0/24");
+    assert_eq!(v["identity"], "mailfrom");
+    assert_eq!(v["dns_lookups"], 0);
+    assert!(v.get("explanation").is_none(), "explanation only on fail");
+    let v = spf("203.0.113.1", "helo.example.net", "a@example.com");
+    assert_eq!(v["result"], "fail");
+    assert_eq!(v["mechanism"], "-all");
+    assert_eq!(v["explanation"], "203.0.113.1 may not send for example.com");
+    let v = spf("198.51.100.7", "helo.example.net", "");
+    assert_eq!(
+        (v["result"].as_str(), v["identity"].as_str()),
+        (Some("pass"), Some("helo"))
+    );
+    assert_eq!(v["dns_lookups"], 1);
+    let v = spf("198.51.100.7", "helo.example.net", "a@nowhere.example");
+    assert_eq!(v["result"], "none");
 }
 
 #[test]

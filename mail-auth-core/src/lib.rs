@@ -33,5 +33,9 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+extern crate alloc;
+
+pub mod spf;
+
 pub use mailsec_dns;
 pub use mailsec_message;

@@ -3,6 +3,7 @@
 
 use std::io::Write;
 
+use mail_auth_core::spf::{SpfConfig, SpfEvaluator, received_spf};
 use mailsec_dns::{Fixture, Name, Query, RecordType, Resolver};
 use mailsec_message::{Entity, Limits, from_mailboxes, parse_entity};
 
@@ -43,8 +44,9 @@ pub(crate) fn run() -> Result<(), Failure> {
     let mut out = String::new();
     dns_step(&mut out)?;
     message_step(&mut out)?;
+    spf_step(&mut out)?;
     out.push_str(
-        "\nNot yet here: the SPF, DKIM, DMARC, MTA-STS, TLS-RPT and S/MIME verdicts.\n\
+        "\nNot yet here: the DKIM, DMARC, MTA-STS, TLS-RPT and S/MIME verdicts.\n\
          They join this demo as their issues land.\n",
     );
     std::io::stdout()
@@ -80,6 +82,38 @@ fn dns_step(out: &mut String) -> Result<(), Failure> {
             rtype.as_str(),
             outcome_word(&answer.outcome),
             records.join(" ")
+        ));
+    }
+    Ok(())
+}
+
+fn spf_step(out: &mut String) -> Result<(), Failure> {
+    out.push_str("\n3. SPF (RFC 7208) for mail from alice@example.com, same fixture\n");
+    let zone = Fixture::from_yaml_str(ZONE)
+        .map_err(|e| Failure::new(format!("built-in fixture: {e}")))?
+        .into_resolver();
+    for (ip, helo, sender) in [
+        ("192.0.2.25", "mail.example.com", "alice@example.com"),
+        ("198.51.100.7", "spoofer.example.net", "alice@example.com"),
+        ("192.0.2.25", "mail.example.com", ""),
+    ] {
+        let ip: std::net::IpAddr = ip.parse().map_err(|_| Failure::new("built-in address"))?;
+        let mut spf = SpfEvaluator::mail_from(ip, helo, sender, SpfConfig::new(1_700_000_000));
+        let o = mailsec_dns::drive(&mut spf, &zone)
+            .map_err(|e| Failure::new(format!("SPF driver: {e}")))?;
+        out.push_str(&format!(
+            "   {:<13} MAIL FROM {:<20} -> {:<9} ({} identity, matched {}, {} DNS lookups)\n",
+            ip.to_string(),
+            if sender.is_empty() { "<>" } else { sender },
+            o.result.as_str(),
+            o.identity.as_str(),
+            o.mechanism.as_deref().unwrap_or("nothing"),
+            o.dns_lookups
+        ));
+        out.push_str(&format!(
+            "   {:<13} Received-SPF: {}\n",
+            "",
+            received_spf(&o, ip, helo, "mx.example.net")
         ));
     }
     Ok(())

@@ -4,3 +4,4 @@ pub(crate) mod demo;
 pub(crate) mod dns;
 pub(crate) mod message;
 pub(crate) mod pending;
+pub(crate) mod spf;

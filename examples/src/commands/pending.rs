@@ -2,12 +2,15 @@
 //! load their DNS fixture (so a broken fixture is reported as such), then say
 //! that the verdict itself is not implemented yet.
 
-use crate::cli::{DnsFlag, SpfArgs};
-use crate::support::{Failure, not_yet, resolver};
+use crate::cli::{DmarcArgs, DnsFlag};
+use crate::support::{Failure, not_yet, parse_ip, resolver};
 
-/// `mailsec spf`.
-pub(crate) fn spf(args: &SpfArgs) -> Result<(), Failure> {
-    with_dns("spf", "SPF, issue 3", &args.dns)
+/// `mailsec dmarc`.
+pub(crate) fn dmarc(args: &DmarcArgs) -> Result<(), Failure> {
+    if let Some(ip) = &args.ip {
+        parse_ip(ip)?;
+    }
+    with_dns("dmarc", "DMARC, issue 8", &args.dns)
 }
 
 /// A DNS-using command: the fixture must load, then the command is pending.

@@ -1,0 +1,1358 @@
+//! `check_host()` (RFC 7208 §4) as a sans-IO state machine.
+//!
+//! The evaluator keeps an explicit stack of frames: the domain being checked
+//! and, for each `include`, the domain it includes. `redirect` replaces the
+//! current frame (it is a tail call: its result is the frame's result). Each
+//! term is evaluated against the answers gathered for it so far; when it needs
+//! more, the evaluator asks for them (a batch where the RFC allows it: the
+//! addresses of all MX hosts, the addresses of all PTR names) and evaluates the
+//! term again once they are provided. Nothing recurses on input.
+//!
+//! # Limits (RFC 7208 §4.6.4)
+//!
+//! - `include`, `a`, `mx`, `ptr`, `exists` and `redirect` count as DNS-querying
+//!   terms; the eleventh is a `permerror` the moment it is reached.
+//! - An `mx` term whose MX answer holds more than 10 names is a `permerror`; a
+//!   `ptr` term or `%{p}` macro looks at the first 10 PTR names only.
+//! - Void lookups: our reading of "the number of 'terms' for which DNS queries
+//!   return either a positive answer with an answer count of 0, or a Name
+//!   Error" is one count per term whose own query (the TXT of `include` and
+//!   `redirect`, the A/AAAA of `a` and `exists`, the MX of `mx`, the PTR of
+//!   `ptr`) is void. The address lookups of the names an MX or PTR answer lists
+//!   are part of that term and are not counted again; the `exp=` lookup, made
+//!   after the result is known, never counts. The third void lookup is a
+//!   `permerror` the moment it is answered.
+//! - Elapsed time: the caller sets a deadline and tells the evaluator the time
+//!   ([`DnsMachine::set_now`]); once the deadline has passed the result is
+//!   `temperror`.
+
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use mailsec_dns::{Answer, DnsMachine, Name, Outcome, ProvideError, Query, Step, reverse_name};
+
+use super::macros::{MacroContext, MacroLetter, MacroString};
+use super::record::{Mechanism, Qualifier, Record, Term};
+use super::result::{Identity, SpfOutcome, SpfResult};
+
+/// The limits of RFC 7208 §4.6.4, configurable; the defaults are the RFC's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SpfLimits {
+    /// DNS-querying terms (`include a mx ptr exists redirect`): 10.
+    pub dns_terms: u32,
+    /// Void lookups: 2.
+    pub void_lookups: u32,
+    /// Names in one MX answer: 10 (more is a `permerror`).
+    pub mx_names: usize,
+    /// PTR names examined for `ptr` and `%{p}`: 10 (the rest are ignored).
+    pub ptr_names: usize,
+}
+
+impl Default for SpfLimits {
+    fn default() -> Self {
+        SpfLimits {
+            dns_terms: 10,
+            void_lookups: 2,
+            mx_names: 10,
+            ptr_names: 10,
+        }
+    }
+}
+
+/// How a check is made, beyond its identities.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SpfConfig {
+    /// The limits.
+    pub limits: SpfLimits,
+    /// The time when the check started, seconds since the Unix epoch (the
+    /// `%{t}` macro).
+    pub now: u64,
+    /// When the check gives up with `temperror` (RFC 7208 §4.6.4 asks for at
+    /// least 20 seconds after the start); `None` for no limit.
+    pub deadline: Option<u64>,
+    /// The receiving host's name, for `%{r}` in explanations ("unknown" if empty).
+    pub receiver: String,
+}
+
+impl SpfConfig {
+    /// The RFC's limits, a check started at `now`, a 20-second deadline.
+    pub fn new(now: u64) -> SpfConfig {
+        SpfConfig {
+            limits: SpfLimits::default(),
+            now,
+            deadline: Some(now.saturating_add(20)),
+            receiver: String::new(),
+        }
+    }
+}
+
+/// What a frame is doing.
+#[derive(Debug)]
+enum Phase {
+    /// Looking up the domain's SPF record.
+    Record,
+    /// Evaluating the record's terms.
+    Terms {
+        record: Record,
+        tokens: Vec<String>,
+        index: usize,
+        counted: bool,
+    },
+}
+
+/// One domain being checked: the top-level one, or the target of an `include`.
+#[derive(Debug)]
+struct Frame {
+    domain: Name,
+    /// Reached through `redirect` (then "no record" is a `permerror`, §6.1).
+    redirected: bool,
+    phase: Phase,
+}
+
+/// What evaluating one term gave.
+enum TermResult {
+    /// More answers are needed (already queued in `pending`).
+    Need,
+    /// The mechanism matches.
+    Match,
+    /// The mechanism does not match.
+    NoMatch,
+    /// Evaluate this domain's policy (an `include`).
+    Include(Name),
+    /// The whole check ends here with this result.
+    Error(SpfResult, String),
+}
+
+/// A state machine for RFC 7208's `check_host()`. Drive it with
+/// [`mailsec_dns::drive`], [`mailsec_dns::drive_with_clock`] or
+/// [`mailsec_dns::drive_async`], or poll it yourself.
+///
+/// ```
+/// use mailsec_dns::{MemoryResolver, Name, Record, Txt};
+/// use mail_auth_core::spf::{SpfConfig, SpfEvaluator, SpfResult};
+///
+/// let mut zone = MemoryResolver::new();
+/// zone.add(Name::new("example.com").unwrap(), Record::Txt(Txt::from_bytes(b"v=spf1 ip4:192.0.2.0/24 -all")));
+/// let mut spf = SpfEvaluator::mail_from(
+///     "192.0.2.7".parse().unwrap(), "mail.example.com", "alice@example.com", SpfConfig::new(1_700_000_000));
+/// let outcome = mailsec_dns::drive(&mut spf, &zone).unwrap();
+/// assert_eq!(outcome.result, SpfResult::Pass);
+/// assert_eq!(outcome.mechanism.as_deref(), Some("ip4:192.0.2.0/24"));
+/// ```
+#[derive(Debug)]
+pub struct SpfEvaluator {
+    ip: IpAddr,
+    helo: String,
+    sender: String,
+    sender_local: String,
+    sender_domain: String,
+    identity: Identity,
+    config: SpfConfig,
+    time: u64,
+    frames: Vec<Frame>,
+    dns_terms: u32,
+    void_lookups: u32,
+    /// Answers gathered for the term being evaluated.
+    answers: Vec<(Query, Answer)>,
+    /// Queries asked and not answered yet.
+    pending: Vec<Query>,
+    /// Whether each pending query counts as a void lookup when void.
+    pending_counts_void: Vec<bool>,
+    /// The explanation lookup after a top-level `fail`.
+    explaining: Option<Explaining>,
+    outcome: Option<SpfOutcome>,
+}
+
+#[derive(Debug)]
+struct Explaining {
+    outcome: SpfOutcome,
+    exp: MacroString,
+    domain: Name,
+    /// The domain the `exp=` belongs to (`%{d}` in the explanation).
+    current: Name,
+}
+
+impl SpfEvaluator {
+    /// Checks the MAIL FROM identity (RFC 7208 §2.4). An empty `mail_from`
+    /// (the null reverse-path) checks `postmaster@<helo>` instead, and the
+    /// outcome's identity is then `helo`.
+    pub fn mail_from(ip: IpAddr, helo: &str, mail_from: &str, config: SpfConfig) -> SpfEvaluator {
+        if mail_from.is_empty() {
+            return SpfEvaluator::helo(ip, helo, config);
+        }
+        let (local, domain) = split_sender(mail_from);
+        SpfEvaluator::check_host(
+            ip,
+            domain,
+            &format!("{local}@{domain}"),
+            helo,
+            Identity::MailFrom,
+            config,
+        )
+    }
+
+    /// Checks the HELO identity (RFC 7208 §2.3): `check_host(ip, helo,
+    /// postmaster@helo)`.
+    pub fn helo(ip: IpAddr, helo: &str, config: SpfConfig) -> SpfEvaluator {
+        SpfEvaluator::check_host(
+            ip,
+            helo,
+            &format!("postmaster@{helo}"),
+            helo,
+            Identity::Helo,
+            config,
+        )
+    }
+
+    /// `check_host(<ip>, <domain>, <sender>)` as RFC 7208 §4 defines it.
+    pub fn check_host(
+        ip: IpAddr,
+        domain: &str,
+        sender: &str,
+        helo: &str,
+        identity: Identity,
+        config: SpfConfig,
+    ) -> SpfEvaluator {
+        let ip = match ip {
+            // §5: an IPv4-mapped IPv6 client is an IPv4 client.
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+            v4 => v4,
+        };
+        let (local, sender_domain) = split_sender(sender);
+        let time = config.now;
+        let mut evaluator = SpfEvaluator {
+            ip,
+            helo: String::from(helo),
+            sender: format!("{local}@{sender_domain}"),
+            sender_local: String::from(local),
+            sender_domain: String::from(sender_domain),
+            identity,
+            config,
+            time,
+            frames: Vec::new(),
+            dns_terms: 0,
+            void_lookups: 0,
+            answers: Vec::new(),
+            pending: Vec::new(),
+            pending_counts_void: Vec::new(),
+            explaining: None,
+            outcome: None,
+        };
+        // §4.3: a malformed or single-label domain gives "none" at once.
+        let trimmed = domain.strip_suffix('.').unwrap_or(domain);
+        match Name::new(trimmed) {
+            Ok(name) if name.label_count() >= 2 && trimmed.is_ascii() => {
+                evaluator.frames.push(Frame {
+                    domain: name,
+                    redirected: false,
+                    phase: Phase::Record,
+                });
+            }
+            _ => evaluator.finish(
+                SpfResult::None,
+                None,
+                Some(format!("{domain:?} is not a usable domain name")),
+                trimmed,
+            ),
+        }
+        evaluator
+    }
+
+    /// The outcome, once the check has finished.
+    pub fn outcome(&self) -> Option<&SpfOutcome> {
+        self.outcome.as_ref()
+    }
+
+    fn finish(
+        &mut self,
+        result: SpfResult,
+        mechanism: Option<String>,
+        problem: Option<String>,
+        domain: &str,
+    ) {
+        self.outcome = Some(SpfOutcome {
+            result,
+            identity: self.identity,
+            domain: String::from(domain),
+            sender: self.sender.clone(),
+            mechanism,
+            explanation: None,
+            problem,
+            dns_lookups: self.dns_terms,
+            void_lookups: self.void_lookups,
+        });
+    }
+
+    fn context<'a>(
+        &'a self,
+        domain: &'a str,
+        validated_ptr: Option<&'a str>,
+        explanation: bool,
+    ) -> MacroContext<'a> {
+        MacroContext {
+            sender: &self.sender,
+            sender_local: &self.sender_local,
+            sender_domain: &self.sender_domain,
+            domain,
+            ip: self.ip,
+            validated_ptr,
+            helo: &self.helo,
+            receiver: if self.config.receiver.is_empty() {
+                "unknown"
+            } else {
+                &self.config.receiver
+            },
+            timestamp: self.config.now,
+            explanation,
+        }
+    }
+
+    /// The answer to `query` if it has arrived; otherwise queues it.
+    fn answer(&mut self, query: Query, counts_void: bool) -> Option<&Answer> {
+        if let Some(i) = self.answers.iter().position(|(q, _)| *q == query) {
+            return self.answers.get(i).map(|(_, a)| a);
+        }
+        if !self.pending.contains(&query) {
+            self.pending.push(query);
+            self.pending_counts_void.push(counts_void);
+        }
+        None
+    }
+
+    /// Runs until the machine needs answers or has an outcome.
+    fn advance(&mut self) {
+        while self.outcome.is_none() && self.pending.is_empty() {
+            if self.config.deadline.is_some_and(|d| self.time >= d) {
+                let domain = self
+                    .frames
+                    .first()
+                    .map(|f| f.domain.to_string())
+                    .unwrap_or_default();
+                self.finish(
+                    SpfResult::TempError,
+                    None,
+                    Some("elapsed time limit reached".into()),
+                    &domain,
+                );
+                return;
+            }
+            if self.explaining.is_some() {
+                self.explain();
+                continue;
+            }
+            self.step();
+        }
+    }
+
+    /// One step of the top frame.
+    fn step(&mut self) {
+        let Some(frame) = self.frames.last() else {
+            // Cannot happen: the outcome is set when the last frame ends.
+            self.finish(
+                SpfResult::PermError,
+                None,
+                Some("internal state".into()),
+                "",
+            );
+            return;
+        };
+        match &frame.phase {
+            Phase::Record => self.step_record(),
+            Phase::Terms { .. } => self.step_term(),
+        }
+    }
+
+    fn step_record(&mut self) {
+        let Some(domain) = self.frames.last().map(|f| f.domain.clone()) else {
+            return;
+        };
+        let Some(answer) = self.answer(Query::txt(domain.clone()), true) else {
+            return;
+        };
+        let selected = select_record(answer);
+        self.answers.clear();
+        match selected {
+            Err((result, problem)) => self.frame_result(result, None, problem),
+            Ok(text) => match Record::parse(&text) {
+                Err(e) => self.frame_result(SpfResult::PermError, None, format!("{domain}: {e}")),
+                Ok(record) => {
+                    let tokens = text
+                        .split(' ')
+                        .filter(|t| !t.is_empty())
+                        .skip(1)
+                        .map(String::from)
+                        .collect();
+                    if let Some(frame) = self.frames.last_mut() {
+                        frame.phase = Phase::Terms {
+                            record,
+                            tokens,
+                            index: 0,
+                            counted: false,
+                        };
+                    }
+                }
+            },
+        }
+    }
+
+    fn step_term(&mut self) {
+        let Some(frame) = self.frames.last() else {
+            return;
+        };
+        let Phase::Terms {
+            record,
+            tokens,
+            index,
+            counted,
+        } = &frame.phase
+        else {
+            return;
+        };
+        let (index, counted) = (*index, *counted);
+        let domain = frame.domain.clone();
+        let Some(term) = record.terms.get(index) else {
+            // The end of the record: redirect, or the default neutral (§4.7).
+            match record.redirect().cloned() {
+                Some(target) => self.redirect(&domain, &target, counted),
+                None => self.frame_result(SpfResult::Neutral, None, String::new()),
+            }
+            return;
+        };
+        let Term::Directive(directive) = term else {
+            self.next_term();
+            return;
+        };
+        let qualifier = directive.qualifier;
+        let mechanism = directive.mechanism.clone();
+        let token = tokens.get(index).cloned().unwrap_or_default();
+        if counts_as_dns_term(&mechanism) && !counted {
+            if let Some(Frame {
+                phase: Phase::Terms { counted, .. },
+                ..
+            }) = self.frames.last_mut()
+            {
+                *counted = true;
+            }
+            if !self.count_dns_term() {
+                return;
+            }
+        }
+        match self.evaluate(&domain, &mechanism) {
+            TermResult::Need => {}
+            TermResult::Match => {
+                self.answers.clear();
+                self.frame_result(qualifier_result(qualifier), Some(token), String::new());
+            }
+            TermResult::NoMatch => self.next_term(),
+            TermResult::Include(target) => {
+                self.answers.clear();
+                self.frames.push(Frame {
+                    domain: target,
+                    redirected: false,
+                    phase: Phase::Record,
+                });
+            }
+            TermResult::Error(result, problem) => {
+                self.answers.clear();
+                self.frame_result(result, None, problem);
+            }
+        }
+    }
+
+    /// Counts a DNS-querying term; false (and the check ended) past the limit.
+    fn count_dns_term(&mut self) -> bool {
+        self.dns_terms = self.dns_terms.saturating_add(1);
+        if self.dns_terms > self.config.limits.dns_terms {
+            let limit = self.config.limits.dns_terms;
+            self.end_all(
+                SpfResult::PermError,
+                format!("more than {limit} DNS-querying terms"),
+            );
+            return false;
+        }
+        true
+    }
+
+    fn next_term(&mut self) {
+        self.answers.clear();
+        if let Some(Frame {
+            phase: Phase::Terms { index, counted, .. },
+            ..
+        }) = self.frames.last_mut()
+        {
+            *index = index.saturating_add(1);
+            *counted = false;
+        }
+    }
+
+    fn redirect(&mut self, domain: &Name, target: &MacroString, counted: bool) {
+        if !counted {
+            if let Some(Frame {
+                phase: Phase::Terms { counted, .. },
+                ..
+            }) = self.frames.last_mut()
+            {
+                *counted = true;
+            }
+            if !self.count_dns_term() {
+                return;
+            }
+        }
+        match self.target_name(domain, target) {
+            TargetName::Need => {}
+            TargetName::Name(name) => {
+                self.answers.clear();
+                if let Some(frame) = self.frames.last_mut() {
+                    *frame = Frame {
+                        domain: name,
+                        redirected: true,
+                        phase: Phase::Record,
+                    };
+                }
+            }
+            TargetName::Error(problem) => {
+                self.answers.clear();
+                self.frame_result(SpfResult::PermError, None, format!("redirect: {problem}"));
+            }
+        }
+    }
+
+    /// The current frame ends with `result`; hands it to the including frame,
+    /// or finishes the check.
+    fn frame_result(&mut self, result: SpfResult, mechanism: Option<String>, problem: String) {
+        let Some(frame) = self.frames.pop() else {
+            return;
+        };
+        let (result, problem) = if result == SpfResult::None && frame.redirected {
+            (
+                SpfResult::PermError,
+                format!("redirect target {} has no SPF record", frame.domain),
+            )
+        } else {
+            (result, problem)
+        };
+        if self.frames.is_empty() {
+            let exp = match (&frame.phase, result) {
+                (Phase::Terms { record, .. }, SpfResult::Fail) => record.exp().cloned(),
+                _ => None,
+            };
+            let problem = (!problem.is_empty()).then_some(problem);
+            let domain = frame.domain.to_string();
+            self.finish(result, mechanism, problem, &domain);
+            if let Some(exp) = exp
+                && let Some(outcome) = self.outcome.take()
+            {
+                self.explaining = Some(Explaining {
+                    outcome,
+                    exp,
+                    domain: frame.domain.clone(),
+                    current: frame.domain,
+                });
+            }
+            return;
+        }
+        // The parent is at the `include` that pushed this frame (§5.2).
+        match result {
+            SpfResult::Pass => {
+                let Some(parent) = self.frames.last() else {
+                    return;
+                };
+                let Phase::Terms {
+                    record,
+                    tokens,
+                    index,
+                    ..
+                } = &parent.phase
+                else {
+                    return;
+                };
+                let qualifier = match record.terms.get(*index) {
+                    Some(Term::Directive(d)) => d.qualifier,
+                    _ => Qualifier::Pass,
+                };
+                let token = tokens.get(*index).cloned();
+                self.frame_result(qualifier_result(qualifier), token, String::new());
+            }
+            SpfResult::Fail | SpfResult::SoftFail | SpfResult::Neutral => self.next_term(),
+            SpfResult::TempError | SpfResult::PermError => self.frame_result(result, None, problem),
+            SpfResult::None => self.frame_result(
+                SpfResult::PermError,
+                None,
+                format!("included domain {} has no SPF record", frame.domain),
+            ),
+        }
+    }
+
+    /// Ends the whole check (a limit was exceeded).
+    fn end_all(&mut self, result: SpfResult, problem: String) {
+        let domain = self
+            .frames
+            .first()
+            .map(|f| f.domain.to_string())
+            .unwrap_or_default();
+        self.frames.clear();
+        self.answers.clear();
+        self.pending.clear();
+        self.pending_counts_void.clear();
+        self.finish(result, None, Some(problem), &domain);
+    }
+
+    /// Evaluates one mechanism for the current frame's domain.
+    fn evaluate(&mut self, domain: &Name, mechanism: &Mechanism) -> TermResult {
+        let client = self.ip;
+        match mechanism {
+            Mechanism::All => TermResult::Match,
+            Mechanism::Ip4 { addr, cidr } => bool_match(match self.ip {
+                IpAddr::V4(ip) => in_v4(ip, *addr, *cidr),
+                IpAddr::V6(_) => false,
+            }),
+            Mechanism::Ip6 { addr, cidr } => bool_match(match self.ip {
+                IpAddr::V6(ip) => in_v6(ip, *addr, *cidr),
+                IpAddr::V4(_) => false,
+            }),
+            Mechanism::Include(spec) => match self.target_name(domain, spec) {
+                TargetName::Need => TermResult::Need,
+                TargetName::Name(name) => TermResult::Include(name),
+                TargetName::Error(p) => {
+                    TermResult::Error(SpfResult::PermError, format!("include: {p}"))
+                }
+            },
+            Mechanism::A {
+                domain: spec,
+                cidr4,
+                cidr6,
+            } => {
+                let target = match self.optional_target(domain, spec.as_ref()) {
+                    Ok(t) => t,
+                    Err(r) => return r,
+                };
+                let query = self.address_query(target);
+                let Some(answer) = self.answer(query, true) else {
+                    return TermResult::Need;
+                };
+                if let Some(e) = temp_error(answer, "a") {
+                    return e;
+                }
+                let hit = answer.ips().any(|ip| ip_in(client, ip, *cidr4, *cidr6));
+                bool_match(hit)
+            }
+            Mechanism::Exists(spec) => {
+                let target = match self.target_name(domain, spec) {
+                    TargetName::Need => return TermResult::Need,
+                    TargetName::Name(n) => n,
+                    TargetName::Error(p) => {
+                        return TermResult::Error(SpfResult::PermError, format!("exists: {p}"));
+                    }
+                };
+                // §5.7: always an A query, whatever the client's address family.
+                let Some(answer) = self.answer(Query::a(target), true) else {
+                    return TermResult::Need;
+                };
+                if let Some(e) = temp_error(answer, "exists") {
+                    return e;
+                }
+                bool_match(answer.ipv4().next().is_some())
+            }
+            Mechanism::Mx {
+                domain: spec,
+                cidr4,
+                cidr6,
+            } => {
+                let target = match self.optional_target(domain, spec.as_ref()) {
+                    Ok(t) => t,
+                    Err(r) => return r,
+                };
+                let Some(answer) = self.answer(Query::mx(target), true) else {
+                    return TermResult::Need;
+                };
+                if let Some(e) = temp_error(answer, "mx") {
+                    return e;
+                }
+                let exchanges: Vec<Name> = answer.mx().map(|m| m.exchange.clone()).collect();
+                if exchanges.len() > self.config.limits.mx_names {
+                    let limit = self.config.limits.mx_names;
+                    return TermResult::Error(
+                        SpfResult::PermError,
+                        format!("mx: more than {limit} MX names"),
+                    );
+                }
+                let mut missing = false;
+                let mut hit = false;
+                for exchange in exchanges {
+                    if exchange.is_root() {
+                        continue;
+                    }
+                    let query = self.address_query(exchange);
+                    match self.answer(query, false) {
+                        None => missing = true,
+                        Some(a) => hit |= a.ips().any(|ip| ip_in(client, ip, *cidr4, *cidr6)),
+                    }
+                }
+                if hit {
+                    // A match decides; answers still outstanding do not matter.
+                    self.pending.clear();
+                    self.pending_counts_void.clear();
+                    return TermResult::Match;
+                }
+                if missing {
+                    TermResult::Need
+                } else {
+                    TermResult::NoMatch
+                }
+            }
+            Mechanism::Ptr(spec) => {
+                let target = match self.optional_target(domain, spec.as_ref()) {
+                    Ok(t) => t,
+                    Err(r) => return r,
+                };
+                match self.validated_names(true) {
+                    None => TermResult::Need,
+                    Some(names) => bool_match(names.iter().any(|n| n.is_subdomain_of(&target))),
+                }
+            }
+        }
+    }
+
+    /// The A or AAAA query for the client's address family.
+    fn address_query(&self, name: Name) -> Query {
+        match self.ip {
+            IpAddr::V4(_) => Query::a(name),
+            IpAddr::V6(_) => Query::aaaa(name),
+        }
+    }
+
+    /// The names of the client's PTR records whose addresses include the
+    /// client's (§5.5 validation), at most the PTR limit's worth; `None` while
+    /// answers are outstanding. DNS errors make a name (or all) invalid.
+    fn validated_names(&mut self, counts_void: bool) -> Option<Vec<Name>> {
+        let client = self.ip;
+        let limit = self.config.limits.ptr_names;
+        let ptr = self.answer(Query::ptr(reverse_name(client)), counts_void)?;
+        let names: Vec<Name> = ptr.ptr().take(limit).cloned().collect();
+        let mut missing = false;
+        let mut valid = Vec::new();
+        for name in names {
+            let query = self.address_query(name.clone());
+            match self.answer(query, false) {
+                None => missing = true,
+                Some(a) => {
+                    if a.ips().any(|ip| ip == client) {
+                        valid.push(name);
+                    }
+                }
+            }
+        }
+        if missing { None } else { Some(valid) }
+    }
+
+    /// The `%{p}` value: the target domain itself if it is validated, else the
+    /// first validated name, else "unknown" (§7.3). `None` while waiting.
+    fn p_macro(&mut self, domain: &Name) -> Option<String> {
+        let names = self.validated_names(false)?;
+        let chosen = names
+            .iter()
+            .find(|n| *n == domain)
+            .or_else(|| names.iter().find(|n| n.is_subdomain_of(domain)))
+            .or_else(|| names.first());
+        Some(chosen.map_or_else(|| String::from("unknown"), Name::to_string))
+    }
+
+    fn optional_target(
+        &mut self,
+        domain: &Name,
+        spec: Option<&MacroString>,
+    ) -> Result<Name, TermResult> {
+        match spec {
+            None => Ok(domain.clone()),
+            Some(spec) => match self.target_name(domain, spec) {
+                TargetName::Need => Err(TermResult::Need),
+                TargetName::Name(n) => Ok(n),
+                TargetName::Error(p) => Err(TermResult::Error(SpfResult::PermError, p)),
+            },
+        }
+    }
+
+    /// Expands a domain-spec to the name to query.
+    fn target_name(&mut self, domain: &Name, spec: &MacroString) -> TargetName {
+        let p = if spec.uses(MacroLetter::P) {
+            match self.p_macro(domain) {
+                None => return TargetName::Need,
+                Some(p) => Some(p),
+            }
+        } else {
+            None
+        };
+        let domain_text = domain.to_string();
+        let expanded = match spec.expand_domain(&self.context(&domain_text, p.as_deref(), false)) {
+            Ok(e) => e,
+            Err(e) => return TargetName::Error(format!("macro expansion: {e}")),
+        };
+        match Name::new(&expanded) {
+            Ok(name) if !name.is_root() => TargetName::Name(name),
+            _ => TargetName::Error(format!("{expanded:?} is not a valid domain name")),
+        }
+    }
+
+    /// After a top-level `fail`: fetch and expand the explanation (§6.2). Any
+    /// problem leaves the result without an explanation.
+    fn explain(&mut self) {
+        let Some(state) = self.explaining.take() else {
+            return;
+        };
+        let Explaining {
+            mut outcome,
+            exp,
+            domain,
+            current,
+        } = state;
+        let target = match self.target_name(&domain, &exp) {
+            TargetName::Need => {
+                self.explaining = Some(Explaining {
+                    outcome,
+                    exp,
+                    domain,
+                    current,
+                });
+                return;
+            }
+            TargetName::Name(n) => n,
+            TargetName::Error(_) => {
+                self.outcome = Some(outcome);
+                return;
+            }
+        };
+        let answer = match self.answer(Query::txt(target), false) {
+            None => {
+                self.explaining = Some(Explaining {
+                    outcome,
+                    exp,
+                    domain,
+                    current,
+                });
+                return;
+            }
+            Some(a) => a.clone(),
+        };
+        let texts: Vec<Vec<u8>> = answer.txt().map(mailsec_dns::Txt::joined).collect();
+        if let [text] = texts.as_slice()
+            && let Ok(text) = core::str::from_utf8(text)
+            && let Ok(macros) = MacroString::parse_explanation(text)
+        {
+            let current_text = current.to_string();
+            let p = if macros.uses(MacroLetter::P) {
+                match self.p_macro(&current) {
+                    None => {
+                        self.explaining = Some(Explaining {
+                            outcome,
+                            exp,
+                            domain,
+                            current,
+                        });
+                        return;
+                    }
+                    Some(p) => Some(p),
+                }
+            } else {
+                None
+            };
+            if let Ok(expanded) = macros.expand(&self.context(&current_text, p.as_deref(), true)) {
+                outcome.explanation = Some(expanded);
+            }
+        }
+        self.answers.clear();
+        self.outcome = Some(outcome);
+    }
+}
+
+enum TargetName {
+    Need,
+    Name(Name),
+    Error(String),
+}
+
+impl DnsMachine for SpfEvaluator {
+    type Output = SpfOutcome;
+
+    fn poll(&mut self) -> Step<'_, SpfOutcome> {
+        self.advance();
+        match &self.outcome {
+            Some(outcome) => Step::Done(outcome.clone()),
+            None => Step::NeedDns(&self.pending),
+        }
+    }
+
+    fn provide(&mut self, answers: Vec<Answer>) -> Result<(), ProvideError> {
+        if self.pending.is_empty() {
+            return Err(ProvideError::NotWaiting);
+        }
+        if answers.len() != self.pending.len() {
+            return Err(ProvideError::AnswerCount {
+                expected: self.pending.len(),
+                got: answers.len(),
+            });
+        }
+        let queries = core::mem::take(&mut self.pending);
+        let counts = core::mem::take(&mut self.pending_counts_void);
+        for ((query, answer), counts_void) in queries.into_iter().zip(answers).zip(counts) {
+            if counts_void && answer.is_void() {
+                self.void_lookups = self.void_lookups.saturating_add(1);
+                if self.void_lookups > self.config.limits.void_lookups && self.explaining.is_none()
+                {
+                    let limit = self.config.limits.void_lookups;
+                    self.end_all(
+                        SpfResult::PermError,
+                        format!("more than {limit} void lookups"),
+                    );
+                    return Ok(());
+                }
+            }
+            self.answers.push((query, answer));
+        }
+        Ok(())
+    }
+
+    fn set_now(&mut self, now: u64) {
+        self.time = now;
+    }
+}
+
+/// RFC 7208 §4.5: the one record that starts with `v=spf1` (then a space or
+/// the end), its strings joined; `none` for zero, `permerror` for several,
+/// `temperror` on a DNS failure.
+fn select_record(answer: &Answer) -> Result<String, (SpfResult, String)> {
+    match &answer.outcome {
+        Outcome::Failed(f) => {
+            return Err((
+                SpfResult::TempError,
+                format!("DNS failure looking up the SPF record ({f:?})"),
+            ));
+        }
+        Outcome::NxDomain => return Err((SpfResult::None, "the domain does not exist".into())),
+        Outcome::NoData => return Err((SpfResult::None, "no SPF record".into())),
+        Outcome::Records(_) => {}
+    }
+    let mut found: Vec<Vec<u8>> = answer
+        .txt()
+        .map(mailsec_dns::Txt::joined)
+        .filter(|t| {
+            t.get(..6)
+                .is_some_and(|v| v.eq_ignore_ascii_case(b"v=spf1"))
+                && matches!(t.get(6), None | Some(b' '))
+        })
+        .collect();
+    match found.len() {
+        0 => Err((SpfResult::None, "no SPF record".into())),
+        1 => {
+            let text = found.pop().unwrap_or_default();
+            String::from_utf8(text)
+                .map_err(|_| (SpfResult::PermError, "the SPF record is not ASCII".into()))
+        }
+        n => Err((SpfResult::PermError, format!("{n} SPF records"))),
+    }
+}
+
+fn counts_as_dns_term(m: &Mechanism) -> bool {
+    matches!(
+        m,
+        Mechanism::Include(_)
+            | Mechanism::A { .. }
+            | Mechanism::Mx { .. }
+            | Mechanism::Ptr(_)
+            | Mechanism::Exists(_)
+    )
+}
+
+fn qualifier_result(q: Qualifier) -> SpfResult {
+    match q {
+        Qualifier::Pass => SpfResult::Pass,
+        Qualifier::Fail => SpfResult::Fail,
+        Qualifier::SoftFail => SpfResult::SoftFail,
+        Qualifier::Neutral => SpfResult::Neutral,
+    }
+}
+
+fn bool_match(hit: bool) -> TermResult {
+    if hit {
+        TermResult::Match
+    } else {
+        TermResult::NoMatch
+    }
+}
+
+/// A DNS failure in a mechanism's own lookup is a `temperror` (§5).
+fn temp_error(answer: &Answer, what: &str) -> Option<TermResult> {
+    answer
+        .failure()
+        .map(|f| TermResult::Error(SpfResult::TempError, format!("{what}: DNS failure ({f:?})")))
+}
+
+fn in_v4(ip: Ipv4Addr, net: Ipv4Addr, cidr: u8) -> bool {
+    let bits = u32::from(cidr.min(32));
+    let mask = u32::MAX
+        .checked_shl(32u32.saturating_sub(bits))
+        .unwrap_or(0);
+    (u32::from(ip) & mask) == (u32::from(net) & mask)
+}
+
+fn in_v6(ip: Ipv6Addr, net: Ipv6Addr, cidr: u8) -> bool {
+    let bits = u32::from(cidr.min(128));
+    let mask = u128::MAX
+        .checked_shl(128u32.saturating_sub(bits))
+        .unwrap_or(0);
+    (u128::from(ip) & mask) == (u128::from(net) & mask)
+}
+
+fn ip_in(client: IpAddr, candidate: IpAddr, cidr4: u8, cidr6: u8) -> bool {
+    match (client, candidate) {
+        (IpAddr::V4(c), IpAddr::V4(n)) => in_v4(c, n, cidr4),
+        (IpAddr::V6(c), IpAddr::V6(n)) => in_v6(c, n, cidr6),
+        _ => false,
+    }
+}
+
+/// Splits `local@domain` at the last `@`; a sender with no local part gets
+/// `postmaster` (§4.3).
+fn split_sender(sender: &str) -> (&str, &str) {
+    match sender.rsplit_once('@') {
+        Some(("", domain)) => ("postmaster", domain),
+        Some((local, domain)) => (local, domain),
+        None => ("postmaster", sender),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+    use mailsec_dns::{MemoryResolver, Mx, Record as Rr, Txt};
+
+    fn n(s: &str) -> Name {
+        Name::new(s).unwrap()
+    }
+
+    fn txt(z: &mut MemoryResolver, name: &str, text: &str) {
+        z.add(n(name), Rr::Txt(Txt::from_bytes(text.as_bytes())));
+    }
+
+    fn config() -> SpfConfig {
+        let mut c = SpfConfig::new(1_000_000);
+        c.deadline = None;
+        c
+    }
+
+    fn check(z: &MemoryResolver, ip: &str, sender: &str) -> SpfOutcome {
+        let mut e =
+            SpfEvaluator::mail_from(ip.parse().unwrap(), "helo.example.org", sender, config());
+        mailsec_dns::drive(&mut e, z).unwrap()
+    }
+
+    #[test]
+    fn ip4_pass_and_all_fail_name_their_mechanism() {
+        let mut z = MemoryResolver::new();
+        txt(&mut z, "example.com", "v=spf1 ip4:192.0.2.0/24 -all");
+        let o = check(&z, "192.0.2.9", "a@example.com");
+        assert_eq!(
+            (o.result, o.mechanism.as_deref()),
+            (SpfResult::Pass, Some("ip4:192.0.2.0/24")),
+            "{o:?}"
+        );
+        assert_eq!(o.identity, Identity::MailFrom);
+        let o = check(&z, "198.51.100.1", "a@example.com");
+        assert_eq!(
+            (o.result, o.mechanism.as_deref()),
+            (SpfResult::Fail, Some("-all"))
+        );
+        assert_eq!(o.dns_lookups, 0);
+    }
+
+    #[test]
+    fn ipv4_mapped_client_is_ipv4() {
+        let mut z = MemoryResolver::new();
+        txt(&mut z, "example.com", "v=spf1 ip4:192.0.2.0/24 -all");
+        assert_eq!(
+            check(&z, "::ffff:192.0.2.9", "a@example.com").result,
+            SpfResult::Pass
+        );
+    }
+
+    #[test]
+    fn record_selection() {
+        let mut z = MemoryResolver::new();
+        txt(&mut z, "two.example", "v=spf1 +all");
+        txt(&mut z, "two.example", "v=spf1 -all");
+        txt(&mut z, "other.example", "v=spf10 +all");
+        txt(&mut z, "other.example", "hello");
+        z.add_timeout(n("slow.example"));
+        assert_eq!(
+            check(&z, "192.0.2.1", "a@two.example").result,
+            SpfResult::PermError
+        );
+        assert_eq!(
+            check(&z, "192.0.2.1", "a@other.example").result,
+            SpfResult::None
+        );
+        assert_eq!(
+            check(&z, "192.0.2.1", "a@nowhere.example").result,
+            SpfResult::None
+        );
+        assert_eq!(
+            check(&z, "192.0.2.1", "a@slow.example").result,
+            SpfResult::TempError
+        );
+        assert_eq!(
+            check(&z, "192.0.2.1", "a@localhost").result,
+            SpfResult::None
+        );
+    }
+
+    #[test]
+    fn include_results_map_per_section_5_2() {
+        let mut z = MemoryResolver::new();
+        txt(
+            &mut z,
+            "example.com",
+            "v=spf1 include:a.example include:b.example ~all",
+        );
+        txt(&mut z, "a.example", "v=spf1 ip4:192.0.2.1 -all");
+        txt(&mut z, "b.example", "v=spf1 ip4:192.0.2.2 ?all");
+        let o = check(&z, "192.0.2.2", "x@example.com");
+        assert_eq!(
+            (o.result, o.mechanism.as_deref()),
+            (SpfResult::Pass, Some("include:b.example"))
+        );
+        assert_eq!(o.dns_lookups, 2);
+        let o = check(&z, "192.0.2.3", "x@example.com");
+        assert_eq!(
+            (o.result, o.mechanism.as_deref()),
+            (SpfResult::SoftFail, Some("~all"))
+        );
+        txt(&mut z, "bad.example", "v=spf1 include:none.example -all");
+        assert_eq!(
+            check(&z, "192.0.2.1", "x@bad.example").result,
+            SpfResult::PermError
+        );
+        txt(&mut z, "tmp.example", "v=spf1 include:slow.example -all");
+        z.add_timeout(n("slow.example"));
+        assert_eq!(
+            check(&z, "192.0.2.1", "x@tmp.example").result,
+            SpfResult::TempError
+        );
+    }
+
+    #[test]
+    fn redirect_is_a_tail_call() {
+        let mut z = MemoryResolver::new();
+        txt(
+            &mut z,
+            "example.com",
+            "v=spf1 ip4:192.0.2.1 redirect=_spf.example.com exp=e.example.com",
+        );
+        txt(
+            &mut z,
+            "_spf.example.com",
+            "v=spf1 ip4:192.0.2.2 -all exp=f.example.com",
+        );
+        txt(&mut z, "f.example.com", "%{i} is not one of %{d}'s servers");
+        txt(&mut z, "e.example.com", "wrong explanation");
+        assert_eq!(
+            check(&z, "192.0.2.1", "x@example.com").result,
+            SpfResult::Pass
+        );
+        let o = check(&z, "192.0.2.9", "x@example.com");
+        assert_eq!(o.result, SpfResult::Fail);
+        assert_eq!(
+            o.explanation.as_deref(),
+            Some("192.0.2.9 is not one of _spf.example.com's servers")
+        );
+        txt(&mut z, "lost.example", "v=spf1 redirect=none.example");
+        assert_eq!(
+            check(&z, "192.0.2.1", "x@lost.example").result,
+            SpfResult::PermError
+        );
+    }
+
+    #[test]
+    fn dns_term_limit_is_checked_when_reached() {
+        let mut z = MemoryResolver::new();
+        // Ten includes evaluate; the eleventh DNS term is a permerror.
+        for i in 0..12 {
+            txt(
+                &mut z,
+                &format!("d{i}.example"),
+                &format!("v=spf1 include:d{}.example", i + 1),
+            );
+        }
+        txt(
+            &mut z,
+            "ok.example",
+            "v=spf1 a:a1.example a:a2.example a:a3.example a:a4.example a:a5.example a:a6.example a:a7.example a:a8.example a:a9.example a:a10.example ip4:192.0.2.1",
+        );
+        for i in 1..=10 {
+            z.add(
+                n(&format!("a{i}.example")),
+                Rr::A("198.51.100.1".parse().unwrap()),
+            );
+        }
+        let o = check(&z, "192.0.2.1", "x@ok.example");
+        assert_eq!((o.result, o.dns_lookups), (SpfResult::Pass, 10));
+        let o = check(&z, "192.0.2.1", "x@d0.example");
+        assert_eq!(o.result, SpfResult::PermError);
+        assert_eq!(o.dns_lookups, 11);
+    }
+
+    #[test]
+    fn void_lookup_limit() {
+        let mut z = MemoryResolver::new();
+        txt(
+            &mut z,
+            "two.example",
+            "v=spf1 a:n1.example a:n2.example ?all",
+        );
+        txt(
+            &mut z,
+            "three.example",
+            "v=spf1 a:n1.example a:n2.example a:n3.example ?all",
+        );
+        let o = check(&z, "192.0.2.1", "x@two.example");
+        assert_eq!((o.result, o.void_lookups), (SpfResult::Neutral, 2));
+        let o = check(&z, "192.0.2.1", "x@three.example");
+        assert_eq!((o.result, o.void_lookups), (SpfResult::PermError, 3));
+    }
+
+    #[test]
+    fn mx_names_are_looked_up_in_one_batch_and_limited() {
+        let mut z = MemoryResolver::new();
+        txt(&mut z, "example.com", "v=spf1 mx -all");
+        for i in 0..3u8 {
+            let host = format!("mx{i}.example.com");
+            z.add(
+                n("example.com"),
+                Rr::Mx(Mx {
+                    preference: 10,
+                    exchange: n(&host),
+                }),
+            );
+            z.add(n(&host), Rr::A(Ipv4Addr::new(192, 0, 2, 10 + i)));
+        }
+        let mut e = SpfEvaluator::mail_from(
+            "192.0.2.12".parse().unwrap(),
+            "h.example",
+            "x@example.com",
+            config(),
+        );
+        let Step::NeedDns(q) = e.poll() else { panic!() };
+        assert_eq!(q, [Query::txt(n("example.com"))]);
+        let answers = q.iter().map(|q| z.answer(q)).collect();
+        e.provide(answers).unwrap();
+        let Step::NeedDns(q) = e.poll() else { panic!() };
+        assert_eq!(q, [Query::mx(n("example.com"))]);
+        let answers = q.iter().map(|q| z.answer(q)).collect();
+        e.provide(answers).unwrap();
+        let Step::NeedDns(q) = e.poll() else { panic!() };
+        assert_eq!(q.len(), 3, "all MX hosts in one batch");
+        let answers = q.iter().map(|q| z.answer(q)).collect();
+        e.provide(answers).unwrap();
+        let Step::Done(o) = e.poll() else { panic!() };
+        assert_eq!(
+            (o.result, o.mechanism.as_deref()),
+            (SpfResult::Pass, Some("mx"))
+        );
+
+        for i in 3..11u8 {
+            z.add(
+                n("example.com"),
+                Rr::Mx(Mx {
+                    preference: 20,
+                    exchange: n(&format!("mx{i}.example.com")),
+                }),
+            );
+        }
+        assert_eq!(
+            check(&z, "192.0.2.12", "x@example.com").result,
+            SpfResult::PermError
+        );
+    }
+
+    #[test]
+    fn ptr_validates_names() {
+        let mut z = MemoryResolver::new();
+        txt(&mut z, "example.com", "v=spf1 ptr -all");
+        z.add(n("5.2.0.192.in-addr.arpa"), Rr::Ptr(n("mail.example.com")));
+        z.add(n("5.2.0.192.in-addr.arpa"), Rr::Ptr(n("liar.example.com")));
+        z.add(n("mail.example.com"), Rr::A("192.0.2.5".parse().unwrap()));
+        z.add(n("liar.example.com"), Rr::A("192.0.2.99".parse().unwrap()));
+        assert_eq!(
+            check(&z, "192.0.2.5", "x@example.com").result,
+            SpfResult::Pass
+        );
+        // Only liar.example.org would match, and it does not validate.
+        txt(&mut z, "example.org", "v=spf1 ptr -all");
+        z.add(n("6.2.0.192.in-addr.arpa"), Rr::Ptr(n("liar.example.org")));
+        z.add(n("liar.example.org"), Rr::A("192.0.2.99".parse().unwrap()));
+        assert_eq!(
+            check(&z, "192.0.2.6", "x@example.org").result,
+            SpfResult::Fail
+        );
+    }
+
+    #[test]
+    fn null_sender_checks_postmaster_at_helo() {
+        let mut z = MemoryResolver::new();
+        txt(&mut z, "helo.example.org", "v=spf1 ip4:192.0.2.1 -all");
+        let o = check(&z, "192.0.2.1", "");
+        assert_eq!((o.result, o.identity), (SpfResult::Pass, Identity::Helo));
+        assert_eq!(o.sender, "postmaster@helo.example.org");
+    }
+
+    #[test]
+    fn deadline_gives_temperror() {
+        let mut z = MemoryResolver::new();
+        txt(&mut z, "example.com", "v=spf1 include:a.example -all");
+        txt(&mut z, "a.example", "v=spf1 include:b.example");
+        txt(&mut z, "b.example", "v=spf1 +all");
+        let mut c = SpfConfig::new(1_000);
+        c.deadline = Some(1_020);
+        let mut e = SpfEvaluator::mail_from(
+            "192.0.2.1".parse().unwrap(),
+            "h.example",
+            "x@example.com",
+            c,
+        );
+        let mut t = 1_000;
+        let o = mailsec_dns::drive_with_clock(&mut e, &z, || {
+            t += 15;
+            t
+        })
+        .unwrap();
+        assert_eq!(o.result, SpfResult::TempError);
+        assert!(o.problem.unwrap().contains("elapsed time"));
+    }
+
+    #[test]
+    fn async_driver_agrees() {
+        let mut z = MemoryResolver::new();
+        txt(&mut z, "example.com", "v=spf1 mx a:%{d2} -all");
+        z.add(n("example.com"), Rr::A("192.0.2.3".parse().unwrap()));
+        let mut e = SpfEvaluator::mail_from(
+            "192.0.2.3".parse().unwrap(),
+            "h.example",
+            "x@example.com",
+            config(),
+        );
+        let fut = mailsec_dns::drive_async(&mut e, &z);
+        let mut fut = core::pin::pin!(fut);
+        let mut cx = core::task::Context::from_waker(core::task::Waker::noop());
+        let o = loop {
+            if let core::task::Poll::Ready(o) = fut.as_mut().poll(&mut cx) {
+                break o.unwrap();
+            }
+        };
+        assert_eq!(o, check(&z, "192.0.2.3", "x@example.com"));
+        assert_eq!(o.mechanism.as_deref(), Some("a:%{d2}"));
+        let _ = vec![0u8];
+    }
+}
