@@ -28,11 +28,13 @@
 
 use alloc::format;
 use alloc::string::{String, ToString};
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use mailsec_dns::{Answer, DnsMachine, Name, Outcome, ProvideError, Query, Step, reverse_name};
 
+use super::cache::SpfRecordCache;
 use super::macros::{MacroContext, MacroLetter, MacroString};
 use super::record::{Mechanism, Qualifier, Record, Term};
 use super::result::{Identity, SpfOutcome, SpfResult};
@@ -63,7 +65,7 @@ impl Default for SpfLimits {
 }
 
 /// How a check is made, beyond its identities.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct SpfConfig {
     /// The limits.
@@ -76,6 +78,9 @@ pub struct SpfConfig {
     pub deadline: Option<u64>,
     /// The receiving host's name, for `%{r}` in explanations ("unknown" if empty).
     pub receiver: String,
+    /// Parsed records kept between checks ([`MemoryRecordCache`](super::MemoryRecordCache)
+    /// or your own); `None` parses every record met.
+    pub record_cache: Option<Arc<dyn SpfRecordCache>>,
 }
 
 impl SpfConfig {
@@ -86,6 +91,7 @@ impl SpfConfig {
             now,
             deadline: Some(now.saturating_add(20)),
             receiver: String::new(),
+            record_cache: None,
         }
     }
 }
@@ -97,8 +103,9 @@ enum Phase {
     Record,
     /// Evaluating the record's terms.
     Terms {
-        record: Record,
-        tokens: Vec<String>,
+        record: Arc<Record>,
+        /// The record as published, for naming the matched term as written.
+        text: String,
         index: usize,
         counted: bool,
     },
@@ -377,19 +384,13 @@ impl SpfEvaluator {
         self.answers.clear();
         match selected {
             Err((result, problem)) => self.frame_result(result, None, problem),
-            Ok(text) => match Record::parse(&text) {
+            Ok(text) => match self.parse_record(&text) {
                 Err(e) => self.frame_result(SpfResult::PermError, None, format!("{domain}: {e}")),
                 Ok(record) => {
-                    let tokens = text
-                        .split(' ')
-                        .filter(|t| !t.is_empty())
-                        .skip(1)
-                        .map(String::from)
-                        .collect();
                     if let Some(frame) = self.frames.last_mut() {
                         frame.phase = Phase::Terms {
                             record,
-                            tokens,
+                            text,
                             index: 0,
                             counted: false,
                         };
@@ -399,13 +400,26 @@ impl SpfEvaluator {
         }
     }
 
+    /// Parses a record's text, through the caller's cache when there is one.
+    fn parse_record(&self, text: &str) -> Result<Arc<Record>, super::parse::ParseError> {
+        if let Some(cache) = &self.config.record_cache {
+            if let Some(record) = cache.get(text) {
+                return Ok(record);
+            }
+            let record = Arc::new(Record::parse(text)?);
+            cache.insert(text, Arc::clone(&record));
+            return Ok(record);
+        }
+        Record::parse(text).map(Arc::new)
+    }
+
     fn step_term(&mut self) {
         let Some(frame) = self.frames.last() else {
             return;
         };
         let Phase::Terms {
             record,
-            tokens,
+            text,
             index,
             counted,
         } = &frame.phase
@@ -413,6 +427,7 @@ impl SpfEvaluator {
             return;
         };
         let (index, counted) = (*index, *counted);
+        let record = Arc::clone(record);
         let domain = frame.domain.clone();
         let Some(term) = record.terms.get(index) else {
             // The end of the record: redirect, or the default neutral (§4.7).
@@ -427,9 +442,9 @@ impl SpfEvaluator {
             return;
         };
         let qualifier = directive.qualifier;
-        let mechanism = directive.mechanism.clone();
-        let token = tokens.get(index).cloned().unwrap_or_default();
-        if counts_as_dns_term(&mechanism) && !counted {
+        let mechanism = &directive.mechanism;
+        let token = term_text(text, index);
+        if counts_as_dns_term(mechanism) && !counted {
             if let Some(Frame {
                 phase: Phase::Terms { counted, .. },
                 ..
@@ -441,11 +456,11 @@ impl SpfEvaluator {
                 return;
             }
         }
-        match self.evaluate(&domain, &mechanism) {
+        match self.evaluate(&domain, mechanism) {
             TermResult::Need => {}
             TermResult::Match => {
                 self.answers.clear();
-                self.frame_result(qualifier_result(qualifier), Some(token), String::new());
+                self.frame_result(qualifier_result(qualifier), token, String::new());
             }
             TermResult::NoMatch => self.next_term(),
             TermResult::Include(target) => {
@@ -563,7 +578,7 @@ impl SpfEvaluator {
                 };
                 let Phase::Terms {
                     record,
-                    tokens,
+                    text,
                     index,
                     ..
                 } = &parent.phase
@@ -574,7 +589,7 @@ impl SpfEvaluator {
                     Some(Term::Directive(d)) => d.qualifier,
                     _ => Qualifier::Pass,
                 };
-                let token = tokens.get(*index).cloned();
+                let token = term_text(text, *index);
                 self.frame_result(qualifier_result(qualifier), token, String::new());
             }
             SpfResult::Fail | SpfResult::SoftFail | SpfResult::Neutral => self.next_term(),
@@ -955,6 +970,14 @@ fn select_record(answer: &Answer) -> Result<String, (SpfResult, String)> {
     }
 }
 
+/// The `index`-th term of a record's text, as written.
+fn term_text(text: &str, index: usize) -> Option<String> {
+    text.split(' ')
+        .filter(|t| !t.is_empty())
+        .nth(index.saturating_add(1))
+        .map(String::from)
+}
+
 fn counts_as_dns_term(m: &Mechanism) -> bool {
     matches!(
         m,
@@ -1067,6 +1090,27 @@ mod tests {
             (SpfResult::Fail, Some("-all"))
         );
         assert_eq!(o.dns_lookups, 0);
+    }
+
+    #[test]
+    fn record_cache_is_used_and_changes_nothing() {
+        let mut z = MemoryResolver::new();
+        txt(&mut z, "example.com", "v=spf1 include:a.example -all");
+        txt(&mut z, "a.example", "v=spf1 ip4:192.0.2.0/24 ~all");
+        let cache = Arc::new(crate::spf::MemoryRecordCache::new(16));
+        let mut c = config();
+        c.record_cache = Some(cache.clone());
+        for ip in ["192.0.2.1", "198.51.100.1"] {
+            let mut e = SpfEvaluator::mail_from(
+                ip.parse().unwrap(),
+                "h.example",
+                "x@example.com",
+                c.clone(),
+            );
+            let cached = mailsec_dns::drive(&mut e, &z).unwrap();
+            assert_eq!(cached, check(&z, ip, "x@example.com"));
+        }
+        assert_eq!(cache.len(), 2);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! SPF (RFC 7208): may this IP address send mail for this domain?
 
+mod cache;
 mod eval;
 mod macros;
 mod parse;
@@ -7,6 +8,9 @@ mod record;
 mod render;
 mod result;
 
+#[cfg(feature = "std")]
+pub use cache::MemoryRecordCache;
+pub use cache::SpfRecordCache;
 pub use eval::{SpfConfig, SpfEvaluator, SpfLimits};
 pub use macros::{
     Macro, MacroContext, MacroError, MacroErrorKind, MacroLetter, MacroPart, MacroString,

@@ -126,6 +126,12 @@ pub fn received_spf(outcome: &SpfOutcome, ip: IpAddr, helo: &str, receiver: &str
         out.push_str("; mechanism=");
         out.push_str(&key_value(m));
     }
+    if let (Some(p), SpfResult::TempError | SpfResult::PermError) =
+        (&outcome.problem, outcome.result)
+    {
+        out.push_str("; problem=");
+        out.push_str(&key_value(p));
+    }
     out
 }
 
@@ -161,4 +167,54 @@ fn key_value(s: &str) -> String {
     }
     out.push('"');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outcome(result: SpfResult, mechanism: Option<&str>, problem: Option<&str>) -> SpfOutcome {
+        SpfOutcome {
+            result,
+            identity: Identity::MailFrom,
+            domain: "example.com".into(),
+            sender: "alice@example.com".into(),
+            mechanism: mechanism.map(String::from),
+            explanation: None,
+            problem: problem.map(String::from),
+            dns_lookups: 1,
+            void_lookups: 0,
+        }
+    }
+
+    #[test]
+    fn received_spf_fields() {
+        let ip: IpAddr = "192.0.2.1".parse().unwrap();
+        let v = received_spf(
+            &outcome(SpfResult::Pass, Some("ip4:192.0.2.0/24"), None),
+            ip,
+            "mail.example.com",
+            "mx.example.net",
+        );
+        assert_eq!(
+            v,
+            "pass (mx.example.net: domain of alice@example.com designates 192.0.2.1 as permitted sender) \
+             client-ip=192.0.2.1; envelope-from=\"alice@example.com\"; helo=mail.example.com; \
+             receiver=mx.example.net; identity=mailfrom; mechanism=\"ip4:192.0.2.0/24\""
+        );
+        let v = received_spf(
+            &outcome(SpfResult::PermError, None, Some("2 SPF records (a \"b\")")),
+            ip,
+            "h",
+            "r",
+        );
+        assert!(
+            v.starts_with("permerror (r: 2 SPF records \\(a \"b\"\\)) client-ip=192.0.2.1;"),
+            "{v}"
+        );
+        assert!(
+            v.ends_with("; problem=\"2 SPF records (a \\\"b\\\")\""),
+            "{v}"
+        );
+    }
 }
