@@ -154,9 +154,9 @@ enum TermResult {
 pub struct SpfEvaluator {
     ip: IpAddr,
     helo: String,
+    /// `local@domain`, with the `@` at `sender_at`.
     sender: String,
-    sender_local: String,
-    sender_domain: String,
+    sender_at: usize,
     identity: Identity,
     config: SpfConfig,
     time: u64,
@@ -191,31 +191,19 @@ impl SpfEvaluator {
         if mail_from.is_empty() {
             return SpfEvaluator::helo(ip, helo, config);
         }
-        let (local, domain) = split_sender(mail_from);
-        SpfEvaluator::check_host(
-            ip,
-            domain,
-            &format!("{local}@{domain}"),
-            helo,
-            Identity::MailFrom,
-            config,
-        )
+        let (_, domain) = split_sender(mail_from);
+        SpfEvaluator::check_host(ip, domain, mail_from, helo, Identity::MailFrom, config)
     }
 
     /// Checks the HELO identity (RFC 7208 §2.3): `check_host(ip, helo,
     /// postmaster@helo)`.
     pub fn helo(ip: IpAddr, helo: &str, config: SpfConfig) -> SpfEvaluator {
-        SpfEvaluator::check_host(
-            ip,
-            helo,
-            &format!("postmaster@{helo}"),
-            helo,
-            Identity::Helo,
-            config,
-        )
+        // A sender without `@` is `postmaster@` it (§4.3).
+        SpfEvaluator::check_host(ip, helo, helo, helo, Identity::Helo, config)
     }
 
-    /// `check_host(<ip>, <domain>, <sender>)` as RFC 7208 §4 defines it.
+    /// `check_host(<ip>, <domain>, <sender>)` as RFC 7208 §4 defines it. A
+    /// `sender` without a local part (or without `@`) gets `postmaster` (§4.3).
     pub fn check_host(
         ip: IpAddr,
         domain: &str,
@@ -230,13 +218,21 @@ impl SpfEvaluator {
             v4 => v4,
         };
         let (local, sender_domain) = split_sender(sender);
+        let mut full = String::with_capacity(
+            local
+                .len()
+                .saturating_add(sender_domain.len())
+                .saturating_add(1),
+        );
+        full.push_str(local);
+        full.push('@');
+        full.push_str(sender_domain);
         let time = config.now;
         let mut evaluator = SpfEvaluator {
             ip,
             helo: String::from(helo),
-            sender: format!("{local}@{sender_domain}"),
-            sender_local: String::from(local),
-            sender_domain: String::from(sender_domain),
+            sender: full,
+            sender_at: local.len(),
             identity,
             config,
             time,
@@ -302,8 +298,11 @@ impl SpfEvaluator {
     ) -> MacroContext<'a> {
         MacroContext {
             sender: &self.sender,
-            sender_local: &self.sender_local,
-            sender_domain: &self.sender_domain,
+            sender_local: self.sender.get(..self.sender_at).unwrap_or_default(),
+            sender_domain: self
+                .sender
+                .get(self.sender_at.saturating_add(1)..)
+                .unwrap_or_default(),
             domain,
             ip: self.ip,
             validated_ptr,
@@ -419,9 +418,9 @@ impl SpfEvaluator {
         };
         let Phase::Terms {
             record,
-            text,
             index,
             counted,
+            ..
         } = &frame.phase
         else {
             return;
@@ -443,7 +442,6 @@ impl SpfEvaluator {
         };
         let qualifier = directive.qualifier;
         let mechanism = &directive.mechanism;
-        let token = term_text(text, index);
         if counts_as_dns_term(mechanism) && !counted {
             if let Some(Frame {
                 phase: Phase::Terms { counted, .. },
@@ -460,6 +458,10 @@ impl SpfEvaluator {
             TermResult::Need => {}
             TermResult::Match => {
                 self.answers.clear();
+                let token = self.frames.last().and_then(|f| match &f.phase {
+                    Phase::Terms { text, .. } => term_text(text, index),
+                    Phase::Record => None,
+                });
                 self.frame_result(qualifier_result(qualifier), token, String::new());
             }
             TermResult::NoMatch => self.next_term(),
@@ -970,12 +972,30 @@ fn select_record(answer: &Answer) -> Result<String, (SpfResult, String)> {
     }
 }
 
-/// The `index`-th term of a record's text, as written.
+/// The `index`-th term of a record's text, as written (the version is term
+/// -1): the terms are separated by runs of spaces.
 fn term_text(text: &str, index: usize) -> Option<String> {
-    text.split(' ')
-        .filter(|t| !t.is_empty())
-        .nth(index.saturating_add(1))
-        .map(String::from)
+    let bytes = text.as_bytes();
+    let mut wanted = index.saturating_add(1);
+    let mut at = 0usize;
+    loop {
+        while bytes.get(at) == Some(&b' ') {
+            at = at.saturating_add(1);
+        }
+        if at >= bytes.len() {
+            return None;
+        }
+        let end = bytes
+            .get(at..)?
+            .iter()
+            .position(|&b| b == b' ')
+            .map_or(bytes.len(), |p| at.saturating_add(p));
+        if wanted == 0 {
+            return text.get(at..end).map(String::from);
+        }
+        wanted = wanted.saturating_sub(1);
+        at = end;
+    }
 }
 
 fn counts_as_dns_term(m: &Mechanism) -> bool {
