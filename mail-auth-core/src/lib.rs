@@ -11,12 +11,13 @@
 //!
 //! # Status
 //!
-//! The foundation is in place: DNS answers come through [`mailsec_dns`] (its
-//! [`DnsMachine`](mailsec_dns::DnsMachine) contract is what SPF's `check_host`,
-//! DKIM key retrieval and DMARC policy discovery implement), and messages are
-//! read through [`mailsec_message`]. The evaluators themselves land with their
-//! issues (SPF, then DKIM, then DMARC); until then this crate exports nothing
-//! of its own.
+//! SPF is here ([`spf`]): the record parser and renderer, macro expansion,
+//! `check_host()` as a state machine with the RFC's limits, Received-SPF; the
+//! openspf RFC 7208 suite passes in full. DKIM and DMARC come next. DNS
+//! answers come through [`mailsec_dns`] (its
+//! [`DnsMachine`](mailsec_dns::DnsMachine) contract is what `check_host`, DKIM
+//! key retrieval and DMARC policy discovery implement), and messages are read
+//! through [`mailsec_message`].
 //!
 //! # Design
 //!

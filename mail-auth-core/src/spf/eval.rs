@@ -40,6 +40,24 @@ use super::record::{Mechanism, Qualifier, Record, Term};
 use super::result::{Identity, SpfOutcome, SpfResult};
 
 /// The limits of RFC 7208 §4.6.4, configurable; the defaults are the RFC's.
+///
+/// How they are applied:
+///
+/// - `include`, `a`, `mx`, `ptr`, `exists` and `redirect` count as DNS-querying
+///   terms; the eleventh is a `permerror` the moment it is reached.
+/// - An `mx` term whose MX answer holds more than 10 names is a `permerror`; a
+///   `ptr` term or `%{p}` macro looks at the first 10 PTR names only.
+/// - Void lookups: our reading of "the number of 'terms' for which DNS queries
+///   return either a positive answer with an answer count of 0, or a Name
+///   Error" is one count per term whose own query (the TXT of `include` and
+///   `redirect`, the A/AAAA of `a` and `exists`, the MX of `mx`, the PTR of
+///   `ptr`) is void. The address lookups of the names an MX or PTR answer lists
+///   are part of that term and are not counted again; the `exp=` lookup, made
+///   after the result is known, never counts. The third void lookup is a
+///   `permerror` the moment it is answered.
+/// - Elapsed time: the caller sets a deadline and tells the evaluator the time
+///   ([`DnsMachine::set_now`]); once the deadline has passed the result is
+///   `temperror`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SpfLimits {
