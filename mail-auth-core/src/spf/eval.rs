@@ -172,6 +172,8 @@ enum TermResult {
 pub struct SpfEvaluator {
     ip: IpAddr,
     helo: String,
+    /// The domain the check started from (the outcome's `domain`).
+    domain: String,
     /// `local@domain`, with the `@` at `sender_at`.
     sender: String,
     sender_at: usize,
@@ -246,8 +248,10 @@ impl SpfEvaluator {
         full.push('@');
         full.push_str(sender_domain);
         let time = config.now;
+        let trimmed = domain.strip_suffix('.').unwrap_or(domain);
         let mut evaluator = SpfEvaluator {
             ip,
+            domain: String::from(trimmed),
             helo: String::from(helo),
             sender: full,
             sender_at: local.len(),
@@ -263,21 +267,20 @@ impl SpfEvaluator {
             explaining: None,
             outcome: None,
         };
-        // §4.3: a malformed or single-label domain gives "none" at once.
-        let trimmed = domain.strip_suffix('.').unwrap_or(domain);
-        match Name::new(trimmed) {
-            Ok(name) if name.label_count() >= 2 && trimmed.is_ascii() => {
+        // §4.3: a malformed or single-label domain gives "none" at once,
+        // without a DNS query.
+        match usable_domain(trimmed) {
+            Some(name) => {
                 evaluator.frames.push(Frame {
                     domain: name,
                     redirected: false,
                     phase: Phase::Record,
                 });
             }
-            _ => evaluator.finish(
+            None => evaluator.finish(
                 SpfResult::None,
                 None,
                 Some(format!("{domain:?} is not a usable domain name")),
-                trimmed,
             ),
         }
         evaluator
@@ -288,17 +291,11 @@ impl SpfEvaluator {
         self.outcome.as_ref()
     }
 
-    fn finish(
-        &mut self,
-        result: SpfResult,
-        mechanism: Option<String>,
-        problem: Option<String>,
-        domain: &str,
-    ) {
+    fn finish(&mut self, result: SpfResult, mechanism: Option<String>, problem: Option<String>) {
         self.outcome = Some(SpfOutcome {
             result,
             identity: self.identity,
-            domain: String::from(domain),
+            domain: self.domain.clone(),
             sender: self.sender.clone(),
             mechanism,
             explanation: None,
@@ -351,16 +348,18 @@ impl SpfEvaluator {
     fn advance(&mut self) {
         while self.outcome.is_none() && self.pending.is_empty() {
             if self.config.deadline.is_some_and(|d| self.time >= d) {
-                let domain = self
-                    .frames
-                    .first()
-                    .map(|f| f.domain.to_string())
-                    .unwrap_or_default();
+                // The result is known once the explanation is being fetched:
+                // a late explanation is dropped (§6.2), the fail stays.
+                if let Some(explaining) = self.explaining.take() {
+                    self.pending.clear();
+                    self.pending_counts_void.clear();
+                    self.outcome = Some(explaining.outcome);
+                    return;
+                }
                 self.finish(
                     SpfResult::TempError,
                     None,
                     Some("elapsed time limit reached".into()),
-                    &domain,
                 );
                 return;
             }
@@ -376,12 +375,7 @@ impl SpfEvaluator {
     fn step(&mut self) {
         let Some(frame) = self.frames.last() else {
             // Cannot happen: the outcome is set when the last frame ends.
-            self.finish(
-                SpfResult::PermError,
-                None,
-                Some("internal state".into()),
-                "",
-            );
+            self.finish(SpfResult::PermError, None, Some("internal state".into()));
             return;
         };
         match &frame.phase {
@@ -576,8 +570,7 @@ impl SpfEvaluator {
                 _ => None,
             };
             let problem = (!problem.is_empty()).then_some(problem);
-            let domain = frame.domain.to_string();
-            self.finish(result, mechanism, problem, &domain);
+            self.finish(result, mechanism, problem);
             if let Some(exp) = exp
                 && let Some(outcome) = self.outcome.take()
             {
@@ -624,16 +617,11 @@ impl SpfEvaluator {
 
     /// Ends the whole check (a limit was exceeded).
     fn end_all(&mut self, result: SpfResult, problem: String) {
-        let domain = self
-            .frames
-            .first()
-            .map(|f| f.domain.to_string())
-            .unwrap_or_default();
         self.frames.clear();
         self.answers.clear();
         self.pending.clear();
         self.pending_counts_void.clear();
-        self.finish(result, None, Some(problem), &domain);
+        self.finish(result, None, Some(problem));
     }
 
     /// Evaluates one mechanism for the current frame's domain.
@@ -990,6 +978,22 @@ fn select_record(answer: &Answer) -> Result<String, (SpfResult, String)> {
     }
 }
 
+/// The `<domain>` of check_host if it is usable (§4.3): ASCII, at least two
+/// labels of letters, digits, `-` and `_`, the last not all digits (so neither
+/// an address literal such as `[192.0.2.1]` nor a bare address).
+fn usable_domain(text: &str) -> Option<Name> {
+    let name = Name::new(text).ok()?;
+    let ldh = |l: &str| {
+        l.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    };
+    let last = name.labels().next_back()?;
+    let ok = name.label_count() >= 2
+        && name.labels().all(ldh)
+        && !last.bytes().all(|b| b.is_ascii_digit());
+    ok.then_some(name)
+}
+
 /// The `index`-th term of a record's text, as written (the version is term
 /// -1): the terms are separated by runs of spaces.
 fn term_text(text: &str, index: usize) -> Option<String> {
@@ -1246,6 +1250,7 @@ mod tests {
         );
         let o = check(&z, "192.0.2.9", "x@example.com");
         assert_eq!(o.result, SpfResult::Fail);
+        assert_eq!(o.domain, "example.com", "the domain checked first");
         assert_eq!(
             o.explanation.as_deref(),
             Some("192.0.2.9 is not one of _spf.example.com's servers")

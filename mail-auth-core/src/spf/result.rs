@@ -122,9 +122,14 @@ pub fn received_spf(outcome: &SpfOutcome, ip: IpAddr, helo: &str, receiver: &str
         key_value(receiver),
         outcome.identity.as_str()
     );
-    if let Some(m) = &outcome.mechanism {
-        out.push_str("; mechanism=");
-        out.push_str(&key_value(m));
+    match (&outcome.mechanism, outcome.result, &outcome.problem) {
+        (Some(m), _, _) => {
+            out.push_str("; mechanism=");
+            out.push_str(&key_value(m));
+        }
+        // §9.1: "if no mechanisms matched, substitute the word 'default'".
+        (None, SpfResult::Neutral, None) => out.push_str("; mechanism=default"),
+        _ => {}
     }
     if let (Some(p), SpfResult::TempError | SpfResult::PermError) =
         (&outcome.problem, outcome.result)
