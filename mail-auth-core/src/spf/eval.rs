@@ -703,7 +703,12 @@ impl SpfEvaluator {
                         format!("mx: more than {limit} MX names"),
                     );
                 }
+                // The hosts' addresses come in one batch. A DNS failure on
+                // any of them stops the mechanism with temperror (§5: only
+                // `ptr` is an exception), whether or not another host
+                // matches: the result must not depend on answer order.
                 let mut missing = false;
+                let mut failed = None;
                 let mut hit = false;
                 for exchange in exchanges {
                     if exchange.is_root() {
@@ -712,19 +717,16 @@ impl SpfEvaluator {
                     let query = self.address_query(exchange);
                     match self.answer(query, false) {
                         None => missing = true,
-                        Some(a) => hit |= a.ips().any(|ip| ip_in(client, ip, *cidr4, *cidr6)),
+                        Some(a) => {
+                            failed = failed.or_else(|| temp_error(a, "mx host"));
+                            hit |= a.ips().any(|ip| ip_in(client, ip, *cidr4, *cidr6));
+                        }
                     }
                 }
-                if hit {
-                    // A match decides; answers still outstanding do not matter.
-                    self.pending.clear();
-                    self.pending_counts_void.clear();
-                    return TermResult::Match;
-                }
-                if missing {
-                    TermResult::Need
-                } else {
-                    TermResult::NoMatch
+                match (missing, failed, hit) {
+                    (true, _, _) => TermResult::Need,
+                    (false, Some(error), _) => error,
+                    (false, None, hit) => bool_match(hit),
                 }
             }
             Mechanism::Ptr(spec) => {
@@ -1362,6 +1364,32 @@ mod tests {
             check(&z, "192.0.2.12", "x@example.com").result,
             SpfResult::PermError
         );
+    }
+
+    #[test]
+    fn mx_host_failure_is_temperror() {
+        let mut z = MemoryResolver::new();
+        txt(&mut z, "example.com", "v=spf1 mx -all");
+        z.add(
+            n("example.com"),
+            Rr::Mx(Mx {
+                preference: 10,
+                exchange: n("slow.example.com"),
+            }),
+        );
+        z.add(
+            n("example.com"),
+            Rr::Mx(Mx {
+                preference: 20,
+                exchange: n("ok.example.com"),
+            }),
+        );
+        z.add_timeout(n("slow.example.com"));
+        z.add(n("ok.example.com"), Rr::A("192.0.2.1".parse().unwrap()));
+        // §5: a time-out stops the mechanism, even though another host matches.
+        for ip in ["192.0.2.1", "192.0.2.2"] {
+            assert_eq!(check(&z, ip, "x@example.com").result, SpfResult::TempError);
+        }
     }
 
     #[test]
