@@ -9,41 +9,11 @@
     clippy::indexing_slicing
 )]
 
-use std::path::PathBuf;
 use std::process::Command;
 
-use mailsec_dns::yaml_rust2::{Yaml, YamlLoader};
-use mailsec_dns::{Fixture, MemoryResolver, Record};
+use mailsec_dns::{MemoryResolver, Record};
+use mailsec_testkit::openspf;
 use serde_json::{Value, json};
-
-fn suite() -> Option<Vec<Yaml>> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/vectors/spf/rfc7208-tests.yml");
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Some(YamlLoader::load_from_str(&text).unwrap()),
-        Err(_) => {
-            assert!(
-                std::env::var_os("MAILSEC_REQUIRE_VECTORS").is_none(),
-                "{} is absent but MAILSEC_REQUIRE_VECTORS is set",
-                path.display()
-            );
-            eprintln!(
-                "skipped: {} is absent (no ../shared beside the repository)",
-                path.display()
-            );
-            None
-        }
-    }
-}
-
-fn text(y: &Yaml) -> String {
-    match y {
-        Yaml::String(s) => s.clone(),
-        Yaml::Integer(i) => i.to_string(),
-        Yaml::Null | Yaml::BadValue => String::new(),
-        other => panic!("unexpected {other:?}"),
-    }
-}
 
 /// The zone in the `--dns` format (JSON is YAML).
 fn fixture_json(zone: &MemoryResolver) -> Value {
@@ -84,70 +54,50 @@ fn fixture_json(zone: &MemoryResolver) -> Value {
 
 #[test]
 fn every_case_through_mailsec_spf() {
-    let Some(docs) = suite() else { return };
+    let Some(scenarios) = openspf::scenarios() else {
+        return;
+    };
     let dir = std::env::temp_dir().join(format!("mailsec-spf-suite-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let mut total = 0;
     let mut failures = Vec::new();
-    for (n, doc) in docs.iter().enumerate() {
-        let mut fixture = Fixture::from_yaml(&doc["zonedata"]).unwrap();
-        fixture.serve_spf_as_txt();
+    for (n, scenario) in scenarios.iter().enumerate() {
         let path = dir.join(format!("zone{n}.json"));
-        std::fs::write(
-            &path,
-            serde_json::to_vec(&fixture_json(fixture.resolver())).unwrap(),
-        )
-        .unwrap();
-        let Yaml::Hash(tests) = &doc["tests"] else {
-            panic!("tests")
-        };
-        for (name, case) in tests {
+        let zone = fixture_json(scenario.served.resolver());
+        std::fs::write(&path, serde_json::to_vec(&zone).unwrap()).unwrap();
+        for case in &scenario.cases {
             total += 1;
-            let expected: Vec<String> = match &case["result"] {
-                Yaml::Array(words) => words.iter().map(text).collect(),
-                word => vec![text(word)],
-            };
             let out = Command::new(env!("CARGO_BIN_EXE_mailsec"))
-                .args([
-                    "spf",
-                    "--ip",
-                    &text(&case["host"]),
-                    "--helo",
-                    &text(&case["helo"]),
-                ])
-                .args(["--sender", &text(&case["mailfrom"]), "--now", "1700000000"])
+                .args(["spf", "--ip", &case.host, "--helo", &case.helo])
+                .args(["--sender", &case.mailfrom, "--now", "1700000000"])
                 .arg("--dns")
                 .arg(&path)
                 .output()
                 .unwrap();
-            let name = text(name);
             if out.status.code() != Some(0) {
+                let err = String::from_utf8_lossy(&out.stderr);
                 failures.push(format!(
-                    "{name}: exit {:?}: {}",
-                    out.status.code(),
-                    String::from_utf8_lossy(&out.stderr)
+                    "{}: exit {:?}: {err}",
+                    case.name,
+                    out.status.code()
                 ));
                 continue;
             }
             let v: Value = serde_json::from_slice(&out.stdout).unwrap();
             let got = v["result"].as_str().unwrap_or_default().to_string();
-            let mut ok = expected.contains(&got);
-            if let Some(exp) = case["explanation"].as_str() {
-                let want = if exp == "DEFAULT" {
-                    Value::Null
-                } else {
-                    json!(exp)
-                };
+            let mut ok = case.results.contains(&got);
+            if let Some(want) = &case.explanation {
+                let want = want.as_ref().map_or(Value::Null, |e| json!(e));
                 ok &= v.get("explanation").cloned().unwrap_or(Value::Null) == want;
             }
-            let identity = if text(&case["mailfrom"]).is_empty() {
+            let identity = if case.mailfrom.is_empty() {
                 "helo"
             } else {
                 "mailfrom"
             };
             ok &= v["identity"] == identity;
             if !ok {
-                failures.push(format!("{name}: {v} (want {expected:?})"));
+                failures.push(format!("{}: {v} (want {:?})", case.name, case.results));
             }
         }
     }

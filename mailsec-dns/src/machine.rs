@@ -111,13 +111,7 @@ where
     M: DnsMachine + ?Sized,
     R: Resolver + ?Sized,
 {
-    loop {
-        let answers = match machine.poll() {
-            Step::Done(out) => return Ok(out),
-            Step::NeedDns(queries) => queries.iter().map(|q| resolver.lookup(q)).collect(),
-        };
-        machine.provide(answers)?;
-    }
+    drive_inner(machine, resolver, None::<fn() -> u64>)
 }
 
 /// Like [`drive`], and tells the machine the time from `clock` (seconds since
@@ -125,7 +119,20 @@ where
 pub fn drive_with_clock<M, R, C>(
     machine: &mut M,
     resolver: &R,
-    mut clock: C,
+    clock: C,
+) -> Result<M::Output, ProvideError>
+where
+    M: DnsMachine + ?Sized,
+    R: Resolver + ?Sized,
+    C: FnMut() -> u64,
+{
+    drive_inner(machine, resolver, Some(clock))
+}
+
+fn drive_inner<M, R, C>(
+    machine: &mut M,
+    resolver: &R,
+    mut clock: Option<C>,
 ) -> Result<M::Output, ProvideError>
 where
     M: DnsMachine + ?Sized,
@@ -133,7 +140,9 @@ where
     C: FnMut() -> u64,
 {
     loop {
-        machine.set_now(clock());
+        if let Some(clock) = clock.as_mut() {
+            machine.set_now(clock());
+        }
         let answers = match machine.poll() {
             Step::Done(out) => return Ok(out),
             Step::NeedDns(queries) => queries.iter().map(|q| resolver.lookup(q)).collect(),
@@ -150,15 +159,7 @@ where
     M: DnsMachine + ?Sized,
     R: AsyncResolver + ?Sized,
 {
-    loop {
-        let answers = match machine.poll() {
-            Step::Done(out) => return Ok(out),
-            Step::NeedDns(queries) => {
-                futures_util::future::join_all(queries.iter().map(|q| resolver.lookup(q))).await
-            }
-        };
-        machine.provide(answers)?;
-    }
+    drive_async_inner(machine, resolver, None::<fn() -> u64>).await
 }
 
 /// Like [`drive_async`], and tells the machine the time from `clock` before
@@ -166,7 +167,20 @@ where
 pub async fn drive_async_with_clock<M, R, C>(
     machine: &mut M,
     resolver: &R,
-    mut clock: C,
+    clock: C,
+) -> Result<M::Output, ProvideError>
+where
+    M: DnsMachine + ?Sized,
+    R: AsyncResolver + ?Sized,
+    C: FnMut() -> u64,
+{
+    drive_async_inner(machine, resolver, Some(clock)).await
+}
+
+async fn drive_async_inner<M, R, C>(
+    machine: &mut M,
+    resolver: &R,
+    mut clock: Option<C>,
 ) -> Result<M::Output, ProvideError>
 where
     M: DnsMachine + ?Sized,
@@ -174,7 +188,9 @@ where
     C: FnMut() -> u64,
 {
     loop {
-        machine.set_now(clock());
+        if let Some(clock) = clock.as_mut() {
+            machine.set_now(clock());
+        }
         let answers = match machine.poll() {
             Step::Done(out) => return Ok(out),
             Step::NeedDns(queries) => {

@@ -10,24 +10,11 @@
     clippy::disallowed_methods
 )]
 
-use std::path::PathBuf;
-
 use mailsec_dns::yaml_rust2::{Yaml, YamlLoader};
 use mailsec_dns::{Failure, Fixture, Name, Outcome, Query, RecordType};
 
 fn suite() -> Option<String> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/vectors/spf/rfc7208-tests.yml");
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Some(text),
-        Err(_) => {
-            eprintln!(
-                "skipped: {} is absent (no ../shared beside the repository)",
-                path.display()
-            );
-            None
-        }
-    }
+    mailsec_testkit::vector(mailsec_testkit::openspf::PATH).map(|b| String::from_utf8(b).unwrap())
 }
 
 fn str_key(y: &Yaml) -> String {

@@ -19,7 +19,6 @@
     clippy::cast_possible_truncation
 )]
 
-use std::path::PathBuf;
 use std::process::Command;
 
 use base64::Engine as _;
@@ -295,17 +294,6 @@ for path in sys.argv[1:]:
 json.dump(out, sys.stdout)
 "#;
 
-fn python() -> Option<PathBuf> {
-    let candidate = std::env::var_os("MAILSEC_PEERS_PYTHON")
-        .map_or_else(|| PathBuf::from("python3"), PathBuf::from);
-    let ok = Command::new(&candidate)
-        .arg("-c")
-        .arg("import email")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    ok.then_some(candidate)
-}
-
 fn ours_tree(input: &[u8], e: &Entity<'_>) -> Value {
     let ct = e.content_type().essence();
     if let Some(multi) = e.multipart() {
@@ -341,13 +329,7 @@ fn ours_tree(input: &[u8], e: &Entity<'_>) -> Value {
 
 #[test]
 fn mime_trees_bodies_and_from_agree_with_python_email() {
-    let Some(python) = python() else {
-        assert!(
-            std::env::var_os("MAILSEC_REQUIRE_PEERS").is_none(),
-            "MAILSEC_REQUIRE_PEERS is set but no python3 with the email package was found \
-             (set MAILSEC_PEERS_PYTHON, or run scripts/test)"
-        );
-        eprintln!("skipped: no python3 with the email package found");
+    let Some(python) = mailsec_testkit::python(&["email"]) else {
         return;
     };
     let dir = std::env::temp_dir().join(format!("mailsec-python-email-{}", std::process::id()));
