@@ -1,6 +1,7 @@
 //! Domain names as the mail protocols query them.
 
 use alloc::string::String;
+use alloc::sync::Arc;
 use core::fmt;
 
 /// Most octets in a name's text form without the trailing dot (RFC 1035 §2.3.4
@@ -11,6 +12,7 @@ pub const MAX_LABEL_LEN: usize = 63;
 
 /// A domain name in ASCII (A-labels for internationalized names), stored in
 /// lower case without the trailing dot. The root is the empty name, written `.`.
+/// The text is shared: cloning a name (every query holds one) does not copy it.
 ///
 /// Names compare case-insensitively (ASCII letters only, as DNS does) because
 /// they are stored folded. A label may hold any byte but `.` and the control
@@ -19,7 +21,7 @@ pub const MAX_LABEL_LEN: usize = 63;
 /// spaces. Internationalized names should be converted to A-labels first; raw
 /// UTF-8 is accepted and sent as its octets.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Name(String);
+pub struct Name(Arc<str>);
 
 /// Why text is not a [`Name`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
@@ -85,12 +87,16 @@ impl Name {
         if !text.is_empty() && label_start == text.len() {
             return Err(NameError::EmptyLabel(text.len()));
         }
-        Ok(Name(text.to_ascii_lowercase()))
+        if text.bytes().any(|b| b.is_ascii_uppercase()) {
+            Ok(Name(Arc::from(text.to_ascii_lowercase())))
+        } else {
+            Ok(Name(Arc::from(text)))
+        }
     }
 
     /// The root name `.`.
     pub fn root() -> Name {
-        Name(String::new())
+        Name(Arc::from(""))
     }
 
     /// Whether this is the root.
@@ -119,7 +125,7 @@ impl Name {
             return None;
         }
         Some(match self.0.split_once('.') {
-            Some((_, rest)) => Name(String::from(rest)),
+            Some((_, rest)) => Name(Arc::from(rest)),
             None => Name::root(),
         })
     }
@@ -143,7 +149,7 @@ impl Name {
             return true;
         }
         self.0.len() > ancestor.0.len()
-            && self.0.ends_with(ancestor.0.as_str())
+            && self.0.ends_with(&*ancestor.0)
             && self.0.as_bytes().get(
                 self.0
                     .len()

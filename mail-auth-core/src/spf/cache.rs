@@ -14,10 +14,10 @@ use super::record::Record;
 /// Where parsed records are kept between checks. Implementations must be
 /// safe to share between threads and should bound their size.
 pub trait SpfRecordCache: Send + Sync + core::fmt::Debug {
-    /// The parsed form of `text`, if cached.
-    fn get(&self, text: &str) -> Option<Arc<Record>>;
+    /// The text as kept and its parsed form, if `text` is cached.
+    fn get(&self, text: &str) -> Option<(Arc<str>, Arc<Record>)>;
     /// Keeps the parsed form of `text`.
-    fn insert(&self, text: &str, record: Arc<Record>);
+    fn insert(&self, text: Arc<str>, record: Arc<Record>);
 }
 
 /// A [`SpfRecordCache`] in memory, bounded: when it holds `capacity` records
@@ -26,7 +26,7 @@ pub trait SpfRecordCache: Send + Sync + core::fmt::Debug {
 #[cfg(feature = "std")]
 #[derive(Debug)]
 pub struct MemoryRecordCache {
-    map: std::sync::Mutex<std::collections::HashMap<String, Arc<Record>>>,
+    map: std::sync::Mutex<std::collections::HashMap<Arc<str>, Arc<Record>>>,
     capacity: usize,
 }
 
@@ -53,17 +53,19 @@ impl MemoryRecordCache {
 
 #[cfg(feature = "std")]
 impl SpfRecordCache for MemoryRecordCache {
-    fn get(&self, text: &str) -> Option<Arc<Record>> {
-        self.map.lock().ok()?.get(text).cloned()
+    fn get(&self, text: &str) -> Option<(Arc<str>, Arc<Record>)> {
+        let map = self.map.lock().ok()?;
+        let (key, record) = map.get_key_value(text)?;
+        Some((Arc::clone(key), Arc::clone(record)))
     }
 
-    fn insert(&self, text: &str, record: Arc<Record>) {
+    fn insert(&self, text: Arc<str>, record: Arc<Record>) {
         if let Ok(mut map) = self.map.lock() {
             if map.len() >= self.capacity {
                 map.clear();
             }
             if self.capacity > 0 {
-                map.insert(String::from(text), record);
+                map.insert(text, record);
             }
         }
     }
@@ -77,11 +79,11 @@ mod tests {
     fn bounded_and_keyed_by_text() {
         let cache = MemoryRecordCache::new(2);
         let r = |t: &str| Arc::new(Record::parse(t).unwrap());
-        cache.insert("v=spf1 -all", r("v=spf1 -all"));
-        cache.insert("v=spf1 +all", r("v=spf1 +all"));
+        cache.insert(Arc::from("v=spf1 -all"), r("v=spf1 -all"));
+        cache.insert(Arc::from("v=spf1 +all"), r("v=spf1 +all"));
         assert_eq!(cache.len(), 2);
         assert!(cache.get("v=spf1 -all").is_some());
-        cache.insert("v=spf1 ?all", r("v=spf1 ?all"));
+        cache.insert(Arc::from("v=spf1 ?all"), r("v=spf1 ?all"));
         assert_eq!(cache.len(), 1, "full: started again");
         assert!(cache.get("v=spf1 -all").is_none());
         assert!(MemoryRecordCache::new(0).is_empty());

@@ -26,6 +26,7 @@
 //!   ([`DnsMachine::set_now`]); once the deadline has passed the result is
 //!   `temperror`.
 
+use alloc::borrow::Cow;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::sync::Arc;
@@ -123,7 +124,7 @@ enum Phase {
     Terms {
         record: Arc<Record>,
         /// The record as published, for naming the matched term as written.
-        text: String,
+        text: Arc<str>,
         index: usize,
         counted: bool,
     },
@@ -292,10 +293,12 @@ impl SpfEvaluator {
     }
 
     fn finish(&mut self, result: SpfResult, mechanism: Option<String>, problem: Option<String>) {
+        // The check is over: the domain moves into the outcome (the sender
+        // stays, for the macros of an explanation fetched afterwards).
         self.outcome = Some(SpfOutcome {
             result,
             identity: self.identity,
-            domain: self.domain.clone(),
+            domain: core::mem::take(&mut self.domain),
             sender: self.sender.clone(),
             mechanism,
             explanation: None,
@@ -388,40 +391,51 @@ impl SpfEvaluator {
         let Some(domain) = self.frames.last().map(|f| f.domain.clone()) else {
             return;
         };
-        let Some(answer) = self.answer(Query::txt(domain.clone()), true) else {
+        let query = Query::txt(domain);
+        if self.answer(query.clone(), true).is_none() {
             return;
-        };
-        let selected = select_record(answer);
-        self.answers.clear();
-        match selected {
-            Err((result, problem)) => self.frame_result(result, None, problem),
-            Ok(text) => match self.parse_record(&text) {
-                Err(e) => self.frame_result(SpfResult::PermError, None, format!("{domain}: {e}")),
-                Ok(record) => {
-                    if let Some(frame) = self.frames.last_mut() {
-                        frame.phase = Phase::Terms {
-                            record,
-                            text,
-                            index: 0,
-                            counted: false,
-                        };
-                    }
-                }
+        }
+        let parsed = match self.answers.iter().find(|(q, _)| *q == query) {
+            None => return,
+            Some((_, answer)) => match select_record(answer) {
+                Err(e) => Err(e),
+                Ok(text) => self
+                    .parse_record(&text)
+                    .map_err(|e| (SpfResult::PermError, format!("{}: {e}", query.name))),
             },
+        };
+        self.answers.clear();
+        match parsed {
+            Err((result, problem)) => self.frame_result(result, None, problem),
+            Ok((text, record)) => {
+                if let Some(frame) = self.frames.last_mut() {
+                    frame.phase = Phase::Terms {
+                        record,
+                        text,
+                        index: 0,
+                        counted: false,
+                    };
+                }
+            }
         }
     }
 
     /// Parses a record's text, through the caller's cache when there is one.
-    fn parse_record(&self, text: &str) -> Result<Arc<Record>, super::parse::ParseError> {
+    fn parse_record(
+        &self,
+        text: &str,
+    ) -> Result<(Arc<str>, Arc<Record>), super::parse::ParseError> {
         if let Some(cache) = &self.config.record_cache {
-            if let Some(record) = cache.get(text) {
-                return Ok(record);
+            if let Some(hit) = cache.get(text) {
+                return Ok(hit);
             }
             let record = Arc::new(Record::parse(text)?);
-            cache.insert(text, Arc::clone(&record));
-            return Ok(record);
+            let text: Arc<str> = Arc::from(text);
+            cache.insert(Arc::clone(&text), Arc::clone(&record));
+            return Ok((text, record));
         }
-        Record::parse(text).map(Arc::new)
+        let record = Arc::new(Record::parse(text)?);
+        Ok((Arc::from(text), record))
     }
 
     fn step_term(&mut self) {
@@ -811,8 +825,8 @@ impl SpfEvaluator {
         } else {
             None
         };
-        let domain_text = domain.to_string();
-        let expanded = match spec.expand_domain(&self.context(&domain_text, p.as_deref(), false)) {
+        let expanded = match spec.expand_domain(&self.context(domain.as_str(), p.as_deref(), false))
+        {
             Ok(e) => e,
             Err(e) => return TargetName::Error(format!("macro expansion: {e}")),
         };
@@ -920,9 +934,14 @@ impl DnsMachine for SpfEvaluator {
                 got: answers.len(),
             });
         }
-        let queries = core::mem::take(&mut self.pending);
-        let counts = core::mem::take(&mut self.pending_counts_void);
-        for ((query, answer), counts_void) in queries.into_iter().zip(answers).zip(counts) {
+        // Drained, not taken: the buffers keep their capacity for the next batch.
+        let mut queries = core::mem::take(&mut self.pending);
+        let mut counts = core::mem::take(&mut self.pending_counts_void);
+        let mut ended = false;
+        for ((query, answer), counts_void) in queries.drain(..).zip(answers).zip(counts.drain(..)) {
+            if ended {
+                continue;
+            }
             if counts_void && answer.is_void() {
                 self.void_lookups = self.void_lookups.saturating_add(1);
                 if self.void_lookups > self.config.limits.void_lookups && self.explaining.is_none()
@@ -932,11 +951,14 @@ impl DnsMachine for SpfEvaluator {
                         SpfResult::PermError,
                         format!("more than {limit} void lookups"),
                     );
-                    return Ok(());
+                    ended = true;
+                    continue;
                 }
             }
             self.answers.push((query, answer));
         }
+        self.pending = queries;
+        self.pending_counts_void = counts;
         Ok(())
     }
 
@@ -948,7 +970,7 @@ impl DnsMachine for SpfEvaluator {
 /// RFC 7208 §4.5: the one record that starts with `v=spf1` (then a space or
 /// the end), its strings joined; `none` for zero, `permerror` for several,
 /// `temperror` on a DNS failure.
-fn select_record(answer: &Answer) -> Result<String, (SpfResult, String)> {
+fn select_record(answer: &Answer) -> Result<Cow<'_, str>, (SpfResult, String)> {
     match &answer.outcome {
         Outcome::Failed(f) => {
             return Err((
@@ -960,23 +982,33 @@ fn select_record(answer: &Answer) -> Result<String, (SpfResult, String)> {
         Outcome::NoData => return Err((SpfResult::None, "no SPF record".into())),
         Outcome::Records(_) => {}
     }
-    let mut found: Vec<Vec<u8>> = answer
-        .txt()
-        .map(mailsec_dns::Txt::joined)
-        .filter(|t| {
-            t.get(..6)
-                .is_some_and(|v| v.eq_ignore_ascii_case(b"v=spf1"))
-                && matches!(t.get(6), None | Some(b' '))
-        })
-        .collect();
-    match found.len() {
-        0 => Err((SpfResult::None, "no SPF record".into())),
-        1 => {
-            let text = found.pop().unwrap_or_default();
-            String::from_utf8(text)
-                .map_err(|_| (SpfResult::PermError, "the SPF record is not ASCII".into()))
+    let is_spf = |t: &[u8]| {
+        t.get(..6)
+            .is_some_and(|v| v.eq_ignore_ascii_case(b"v=spf1"))
+            && matches!(t.get(6), None | Some(b' '))
+    };
+    let mut found: Option<Cow<'_, [u8]>> = None;
+    let mut count = 0usize;
+    for txt in answer.txt() {
+        // One character-string is the common case: no copy needed.
+        let text = match txt.strings() {
+            [one] => Cow::Borrowed(one.as_slice()),
+            _ => Cow::Owned(txt.joined()),
+        };
+        if is_spf(&text) {
+            count = count.saturating_add(1);
+            found = found.or(Some(text));
         }
-        n => Err((SpfResult::PermError, format!("{n} SPF records"))),
+    }
+    match (count, found) {
+        (1, Some(Cow::Borrowed(bytes))) => core::str::from_utf8(bytes)
+            .map(Cow::Borrowed)
+            .map_err(|_| (SpfResult::PermError, "the SPF record is not UTF-8".into())),
+        (1, Some(Cow::Owned(bytes))) => String::from_utf8(bytes)
+            .map(Cow::Owned)
+            .map_err(|_| (SpfResult::PermError, "the SPF record is not UTF-8".into())),
+        (0, _) | (_, None) => Err((SpfResult::None, "no SPF record".into())),
+        (n, _) => Err((SpfResult::PermError, format!("{n} SPF records"))),
     }
 }
 
