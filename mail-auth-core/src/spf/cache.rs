@@ -71,7 +71,8 @@ impl SpfRecordCache for MemoryRecordCache {
     }
 }
 
-#[cfg(all(test, feature = "std"))]
+#[cfg(test)]
+#[cfg(feature = "std")]
 mod tests {
     use super::*;
 
