@@ -10,7 +10,8 @@ fuzz_target!(|data: &[u8]| {
     let check = |m: &mailsec_message::Mailbox| {
         let span = data.get(m.span.clone()).expect("span inside the input");
         assert!(span.contains(&b'@'));
-        assert!(!m.domain.is_empty() && !m.local_part.is_empty());
+        // An empty local part only when quoted (`""@example.com`, RFC 5322).
+        assert!(!m.domain.is_empty() && (m.local_part_quoted || !m.local_part.is_empty()));
         // Domain names are folded to lower case; domain literals such as
         // `[IPv6:2001:DB8::1]` are kept as written.
         if !m.domain.starts_with('[') {
