@@ -1,5 +1,6 @@
 //! Record types and record data for the types mail security needs.
 
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt;
 use core::net::{Ipv4Addr, Ipv6Addr};
@@ -94,20 +95,22 @@ pub struct Mx {
 /// kept apart as they arrived.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
 pub struct Txt {
-    strings: Vec<Vec<u8>>,
+    /// Shared: answers are cloned from caches and fixtures often, and a TXT
+    /// record can be large.
+    strings: Arc<[Vec<u8>]>,
 }
 
 impl Txt {
     /// A record made of these character-strings.
     pub fn new(strings: Vec<Vec<u8>>) -> Txt {
-        Txt { strings }
+        Txt {
+            strings: Arc::from(strings),
+        }
     }
 
     /// A record of one character-string.
     pub fn from_bytes(bytes: &[u8]) -> Txt {
-        Txt {
-            strings: alloc::vec![bytes.to_vec()],
-        }
+        Txt::new(alloc::vec![bytes.to_vec()])
     }
 
     /// The character-strings, in order.

@@ -36,7 +36,7 @@ use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use mailsec_dns::{Answer, DnsMachine, Name, Outcome, ProvideError, Query, Step, reverse_name};
 
 use super::cache::SpfRecordCache;
-use super::macros::{MacroContext, MacroLetter, MacroString};
+use super::macros::{MacroContext, MacroLetter, MacroPart, MacroString};
 use super::record::{Mechanism, Qualifier, Record, Term};
 use super::result::{Identity, SpfOutcome, SpfResult};
 
@@ -484,10 +484,15 @@ impl SpfEvaluator {
             TermResult::Need => {}
             TermResult::Match => {
                 self.answers.clear();
-                let token = self.frames.last().and_then(|f| match &f.phase {
-                    Phase::Terms { text, .. } => term_text(text, index),
-                    Phase::Record => None,
-                });
+                // Only the top frame's term is reported: an included
+                // domain's match is reported as the `include` that reached it.
+                let token = match self.frames.as_slice() {
+                    [top] => match &top.phase {
+                        Phase::Terms { text, .. } => term_text(text, index),
+                        Phase::Record => None,
+                    },
+                    _ => None,
+                };
                 self.frame_result(qualifier_result(qualifier), token, String::new());
             }
             TermResult::NoMatch => self.next_term(),
@@ -616,7 +621,9 @@ impl SpfEvaluator {
                     Some(Term::Directive(d)) => d.qualifier,
                     _ => Qualifier::Pass,
                 };
-                let token = term_text(text, *index);
+                let token = (self.frames.len() == 1)
+                    .then(|| term_text(text, *index))
+                    .flatten();
                 self.frame_result(qualifier_result(qualifier), token, String::new());
             }
             SpfResult::Fail | SpfResult::SoftFail | SpfResult::Neutral => self.next_term(),
@@ -817,6 +824,17 @@ impl SpfEvaluator {
 
     /// Expands a domain-spec to the name to query.
     fn target_name(&mut self, domain: &Name, spec: &MacroString) -> TargetName {
+        // A domain-spec without macros (the common `include:_spf.example`)
+        // needs no expansion; one over 253 octets still goes through it, to
+        // be shortened as §7.3 says.
+        if let [MacroPart::Literal(literal)] = spec.parts()
+            && literal.len() <= mailsec_dns::MAX_NAME_LEN
+        {
+            return match Name::new(literal) {
+                Ok(name) if !name.is_root() => TargetName::Name(name),
+                _ => TargetName::Error(format!("{literal:?} is not a valid domain name")),
+            };
+        }
         let p = if spec.uses(MacroLetter::P) {
             match self.p_macro(domain) {
                 None => return TargetName::Need,
