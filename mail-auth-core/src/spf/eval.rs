@@ -1,7 +1,8 @@
 //! `check_host()` (RFC 7208 §4) as a sans-IO state machine.
 //!
 //! The evaluator keeps an explicit stack of frames: the domain being checked
-//! and, for each `include`, the domain it includes. `redirect` replaces the
+//! and, for each `include`, the domain it includes. A frame's result is
+//! handed to the including frame in a loop over that stack. `redirect` replaces the
 //! current frame (it is a tail call: its result is the frame's result). Each
 //! term is evaluated against the answers gathered for it so far; when it needs
 //! more, the evaluator asks for them (a batch where the RFC allows it: the
@@ -571,68 +572,76 @@ impl SpfEvaluator {
 
     /// The current frame ends with `result`; hands it to the including frame,
     /// or finishes the check.
-    fn frame_result(&mut self, result: SpfResult, mechanism: Option<String>, problem: String) {
-        let Some(frame) = self.frames.pop() else {
-            return;
-        };
-        let (result, problem) = if result == SpfResult::None && frame.redirected {
-            (
-                SpfResult::PermError,
-                format!("redirect target {} has no SPF record", frame.domain),
-            )
-        } else {
-            (result, problem)
-        };
-        if self.frames.is_empty() {
-            let exp = match (&frame.phase, result) {
-                (Phase::Terms { record, .. }, SpfResult::Fail) => record.exp().cloned(),
-                _ => None,
-            };
-            let problem = (!problem.is_empty()).then_some(problem);
-            self.finish(result, mechanism, problem);
-            if let Some(exp) = exp
-                && let Some(outcome) = self.outcome.take()
-            {
-                self.explaining = Some(Explaining {
-                    outcome,
-                    exp,
-                    domain: frame.domain.clone(),
-                    current: frame.domain,
-                });
+    fn frame_result(
+        &mut self,
+        mut result: SpfResult,
+        mut mechanism: Option<String>,
+        mut problem: String,
+    ) {
+        // A loop over the frame stack, not recursion: each pass ends one
+        // frame and hands its result to the frame that included it.
+        while let Some(frame) = self.frames.pop() {
+            if result == SpfResult::None && frame.redirected {
+                result = SpfResult::PermError;
+                problem = format!("redirect target {} has no SPF record", frame.domain);
             }
-            return;
-        }
-        // The parent is at the `include` that pushed this frame (§5.2).
-        match result {
-            SpfResult::Pass => {
-                let Some(parent) = self.frames.last() else {
-                    return;
+            if self.frames.is_empty() {
+                let exp = match (&frame.phase, result) {
+                    (Phase::Terms { record, .. }, SpfResult::Fail) => record.exp().cloned(),
+                    _ => None,
                 };
-                let Phase::Terms {
-                    record,
-                    text,
-                    index,
-                    ..
-                } = &parent.phase
-                else {
-                    return;
-                };
-                let qualifier = match record.terms.get(*index) {
-                    Some(Term::Directive(d)) => d.qualifier,
-                    _ => Qualifier::Pass,
-                };
-                let token = (self.frames.len() == 1)
-                    .then(|| term_text(text, *index))
-                    .flatten();
-                self.frame_result(qualifier_result(qualifier), token, String::new());
+                let problem = (!problem.is_empty()).then_some(problem);
+                self.finish(result, mechanism, problem);
+                if let Some(exp) = exp
+                    && let Some(outcome) = self.outcome.take()
+                {
+                    self.explaining = Some(Explaining {
+                        outcome,
+                        exp,
+                        domain: frame.domain.clone(),
+                        current: frame.domain,
+                    });
+                }
+                return;
             }
-            SpfResult::Fail | SpfResult::SoftFail | SpfResult::Neutral => self.next_term(),
-            SpfResult::TempError | SpfResult::PermError => self.frame_result(result, None, problem),
-            SpfResult::None => self.frame_result(
-                SpfResult::PermError,
-                None,
-                format!("included domain {} has no SPF record", frame.domain),
-            ),
+            // The parent is at the `include` that pushed this frame (§5.2).
+            match result {
+                SpfResult::Pass => {
+                    let Some(Frame {
+                        phase:
+                            Phase::Terms {
+                                record,
+                                text,
+                                index,
+                                ..
+                            },
+                        ..
+                    }) = self.frames.last()
+                    else {
+                        return;
+                    };
+                    let qualifier = match record.terms.get(*index) {
+                        Some(Term::Directive(d)) => d.qualifier,
+                        _ => Qualifier::Pass,
+                    };
+                    // The include matched: the parent ends with its qualifier.
+                    result = qualifier_result(qualifier);
+                    mechanism = (self.frames.len() == 1)
+                        .then(|| term_text(text, *index))
+                        .flatten();
+                    problem = String::new();
+                }
+                SpfResult::Fail | SpfResult::SoftFail | SpfResult::Neutral => {
+                    self.next_term();
+                    return;
+                }
+                SpfResult::TempError | SpfResult::PermError => mechanism = None,
+                SpfResult::None => {
+                    result = SpfResult::PermError;
+                    mechanism = None;
+                    problem = format!("included domain {} has no SPF record", frame.domain);
+                }
+            }
         }
     }
 
