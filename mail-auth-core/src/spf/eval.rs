@@ -200,9 +200,8 @@ pub struct SpfEvaluator {
 struct Explaining {
     outcome: SpfOutcome,
     exp: MacroString,
-    domain: Name,
     /// The domain the `exp=` belongs to (`%{d}` in the explanation).
-    current: Name,
+    domain: Name,
 }
 
 impl SpfEvaluator {
@@ -598,8 +597,7 @@ impl SpfEvaluator {
                     self.explaining = Some(Explaining {
                         outcome,
                         exp,
-                        domain: frame.domain.clone(),
-                        current: frame.domain,
+                        domain: frame.domain,
                     });
                 }
                 return;
@@ -869,68 +867,49 @@ impl SpfEvaluator {
         let Some(state) = self.explaining.take() else {
             return;
         };
-        let Explaining {
-            mut outcome,
-            exp,
-            domain,
-            current,
-        } = state;
-        let target = match self.target_name(&domain, &exp) {
-            TargetName::Need => {
-                self.explaining = Some(Explaining {
-                    outcome,
-                    exp,
-                    domain,
-                    current,
-                });
-                return;
-            }
-            TargetName::Name(n) => n,
-            TargetName::Error(_) => {
+        match self.explanation(&state.exp, &state.domain) {
+            None => self.explaining = Some(state),
+            Some(explanation) => {
+                let mut outcome = state.outcome;
+                outcome.explanation = explanation;
+                self.answers.clear();
                 self.outcome = Some(outcome);
-                return;
-            }
-        };
-        let answer = match self.answer(Query::txt(target), false) {
-            None => {
-                self.explaining = Some(Explaining {
-                    outcome,
-                    exp,
-                    domain,
-                    current,
-                });
-                return;
-            }
-            Some(a) => a.clone(),
-        };
-        let texts: Vec<Vec<u8>> = answer.txt().map(mailsec_dns::Txt::joined).collect();
-        if let [text] = texts.as_slice()
-            && let Ok(text) = core::str::from_utf8(text)
-            && let Ok(macros) = MacroString::parse_explanation(text)
-        {
-            let current_text = current.to_string();
-            let p = if macros.uses(MacroLetter::P) {
-                match self.p_macro(&current) {
-                    None => {
-                        self.explaining = Some(Explaining {
-                            outcome,
-                            exp,
-                            domain,
-                            current,
-                        });
-                        return;
-                    }
-                    Some(p) => Some(p),
-                }
-            } else {
-                None
-            };
-            if let Ok(expanded) = macros.expand(&self.context(&current_text, p.as_deref(), true)) {
-                outcome.explanation = Some(expanded);
             }
         }
-        self.answers.clear();
-        self.outcome = Some(outcome);
+    }
+
+    /// The expanded explanation of `exp=` at `domain`: `None` while answers
+    /// are outstanding, `Some(None)` when there is none to give.
+    fn explanation(&mut self, exp: &MacroString, domain: &Name) -> Option<Option<String>> {
+        let target = match self.target_name(domain, exp) {
+            TargetName::Need => return None,
+            TargetName::Name(n) => n,
+            TargetName::Error(_) => return Some(None),
+        };
+        let texts: Vec<Vec<u8>> = self
+            .answer(Query::txt(target), false)?
+            .txt()
+            .map(mailsec_dns::Txt::joined)
+            .collect();
+        let [text] = texts.as_slice() else {
+            return Some(None);
+        };
+        let Some(macros) = core::str::from_utf8(text)
+            .ok()
+            .and_then(|t| MacroString::parse_explanation(t).ok())
+        else {
+            return Some(None);
+        };
+        let p = if macros.uses(MacroLetter::P) {
+            Some(self.p_macro(domain)?)
+        } else {
+            None
+        };
+        Some(
+            macros
+                .expand(&self.context(domain.as_str(), p.as_deref(), true))
+                .ok(),
+        )
     }
 }
 
@@ -1234,26 +1213,15 @@ mod tests {
         txt(&mut z, "other.example", "v=spf10 +all");
         txt(&mut z, "other.example", "hello");
         z.add_timeout(n("slow.example"));
-        assert_eq!(
-            check(&z, "192.0.2.1", "a@two.example").result,
-            SpfResult::PermError
-        );
-        assert_eq!(
-            check(&z, "192.0.2.1", "a@other.example").result,
-            SpfResult::None
-        );
-        assert_eq!(
-            check(&z, "192.0.2.1", "a@nowhere.example").result,
-            SpfResult::None
-        );
-        assert_eq!(
-            check(&z, "192.0.2.1", "a@slow.example").result,
-            SpfResult::TempError
-        );
-        assert_eq!(
-            check(&z, "192.0.2.1", "a@localhost").result,
-            SpfResult::None
-        );
+        for (sender, want) in [
+            ("a@two.example", SpfResult::PermError),
+            ("a@other.example", SpfResult::None),
+            ("a@nowhere.example", SpfResult::None),
+            ("a@slow.example", SpfResult::TempError),
+            ("a@localhost", SpfResult::None),
+        ] {
+            assert_eq!(check(&z, "192.0.2.1", sender).result, want, "{sender}");
+        }
     }
 
     #[test]
