@@ -36,6 +36,7 @@
 
 extern crate alloc;
 
+pub mod dkim;
 pub mod spf;
 
 pub use mailsec_dns;

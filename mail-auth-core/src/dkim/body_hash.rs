@@ -1,0 +1,1 @@
+//! Body hashes for every (canonicalization, hash, l=) in use, fed in chunks.
