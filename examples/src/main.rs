@@ -20,15 +20,34 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Spf(args) => finish(Output::Json, commands::spf::run(&args)),
-        Command::Dkim(DkimCommand::Verify { dns, .. }) => finish(
+        Command::Dkim(DkimCommand::Verify { dns, now, message }) => finish(
             Output::Json,
-            commands::pending::with_dns("dkim verify", "DKIM, issue 4", &dns),
+            commands::dkim::verify(&dns, &now, message.as_deref()),
         ),
-        Command::Dkim(DkimCommand::Sign { .. }) => {
-            finish(Output::Text, Err(not_yet("dkim sign", "DKIM, issue 4")))
-        }
-        Command::Dkim(DkimCommand::Keygen { .. }) => {
-            finish(Output::Text, Err(not_yet("dkim keygen", "DKIM, issue 4")))
+        Command::Dkim(DkimCommand::Sign {
+            key,
+            domain,
+            selector,
+            algorithm,
+            canonicalization,
+            headers,
+            now,
+            message,
+        }) => finish(
+            Output::Text,
+            commands::dkim::sign(&commands::dkim::SignArgs {
+                key: &key,
+                domain: &domain,
+                selector: &selector,
+                algorithm: algorithm.as_deref(),
+                canonicalization: canonicalization.as_deref(),
+                headers: headers.as_deref(),
+                now: &now,
+                message: message.as_deref(),
+            }),
+        ),
+        Command::Dkim(DkimCommand::Keygen { algorithm, out }) => {
+            finish(Output::Text, commands::dkim::keygen(&algorithm, &out))
         }
         Command::Dmarc(args) => match args.command {
             Some(DmarcCommand::Record { .. }) => {

@@ -1,6 +1,7 @@
 //! One module a command.
 
 pub(crate) mod demo;
+pub(crate) mod dkim;
 pub(crate) mod dns;
 pub(crate) mod message;
 pub(crate) mod pending;
