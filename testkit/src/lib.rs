@@ -8,7 +8,11 @@
 //!   (`MAILSEC_PEERS_PYTHON`, else `python3`), with the same rule for
 //!   `MAILSEC_REQUIRE_PEERS`;
 //! - [`openspf`]: the openspf RFC 7208 suite, read into scenarios whose zones
-//!   follow the suite driver's rules.
+//!   follow the suite driver's rules;
+//! - [`dkimpy`]: dkimpy as a long-lived DKIM signing and verifying peer, with
+//!   test keys;
+//! - [`dkim_corpus`]: generated messages that stress DKIM canonicalization,
+//!   and a one-byte tamper that breaks a signature.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![allow(
@@ -20,6 +24,8 @@
 )]
 // Test support: a broken vector file or suite is a failed test, so it panics.
 
+pub mod dkim_corpus;
+pub mod dkimpy;
 pub mod openspf;
 
 use std::path::PathBuf;
