@@ -109,7 +109,10 @@ mod tests {
     fn bottom_up_and_oversigning() {
         let msg = b"Received: 1\r\nFrom: a\r\nReceived: 2\r\nTo: t\r\nReceived: 3\r\n\r\n";
         let block = HeaderBlock::parse(msg, &Limits::default()).unwrap();
-        let picked = select(block.fields(), &["received", "from", "received", "from", "x"]);
+        let picked = select(
+            block.fields(),
+            &["received", "from", "received", "from", "x"],
+        );
         assert_eq!(
             names(&picked),
             vec![b" 3".to_vec(), b" a".to_vec(), b" 2".to_vec()]

@@ -48,7 +48,11 @@ mod signature;
 mod tag_list;
 mod verify;
 
-pub use canonicalization::Canonicalization;
+#[doc(hidden)]
+pub use body_hash::bench_body_hash;
+pub use canonicalization::{
+    Canonicalization, canonical_body, canonical_body_chunked, canonical_header,
+};
 pub use key_record::{KeyRecord, KeyRecordError};
 pub use result::{DkimOutcome, DkimReason, DkimResult};
 pub use sign::{

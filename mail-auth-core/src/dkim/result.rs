@@ -133,9 +133,9 @@ impl DkimReason {
     pub fn result(&self) -> DkimResult {
         match self {
             Self::Verified => DkimResult::Pass,
-            Self::BodyHashMismatch | Self::SignatureMismatch | Self::BodyLengthBeyondBody { .. } => {
-                DkimResult::Fail
-            }
+            Self::BodyHashMismatch
+            | Self::SignatureMismatch
+            | Self::BodyLengthBeyondBody { .. } => DkimResult::Fail,
             Self::Malformed(_) | Self::BadKeyName => DkimResult::Neutral,
             Self::KeyLookupFailed | Self::KeyNotLookedUp => DkimResult::TempError,
             Self::NoKeyRecord
@@ -192,10 +192,9 @@ impl fmt::Display for DkimReason {
             Self::FutureTimestamp { timestamp } => {
                 write!(f, "signature timestamp t={timestamp} is in the future")
             }
-            Self::PartialBody { unsigned } => write!(
-                f,
-                "l= leaves {unsigned} bytes of the body unsigned"
-            ),
+            Self::PartialBody { unsigned } => {
+                write!(f, "l= leaves {unsigned} bytes of the body unsigned")
+            }
             Self::RepeatedField { name, count } => write!(
                 f,
                 "the message has {count} {name} fields and h= signs one (RFC 6376 §8.15)"
@@ -287,9 +286,7 @@ fn push_comment(out: &mut String, text: &str) {
 /// Writes a property value: a token when it is one (RFC 2045), an address
 /// form `local@domain` as is where allowed, else a quoted string.
 fn push_value(out: &mut String, value: &str, address_form: bool) {
-    let token_char = |c: char| {
-        c.is_ascii_graphic() && !"()<>@,;:\\\"/[]?=".contains(c)
-    };
+    let token_char = |c: char| c.is_ascii_graphic() && !"()<>@,;:\\\"/[]?=".contains(c);
     let plain = if address_form {
         match value.rsplit_once('@') {
             Some((local, domain)) => {

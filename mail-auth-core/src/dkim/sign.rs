@@ -315,13 +315,19 @@ impl SigningSession<'_, '_> {
         }
         tag(alloc::format!("t={};", self.timestamp));
         if let Some(after) = signer.expire_after {
-            tag(alloc::format!("x={};", self.timestamp.saturating_add(after)));
+            tag(alloc::format!(
+                "x={};",
+                self.timestamp.saturating_add(after)
+            ));
         }
         if signer.body_length {
             tag(alloc::format!("l={length};"));
         }
         pieces.push(Piece::Headers(self.names.clone()));
-        pieces.push(Piece::Tag(alloc::format!("bh={};", STANDARD.encode(&digest))));
+        pieces.push(Piece::Tag(alloc::format!(
+            "bh={};",
+            STANDARD.encode(&digest)
+        )));
         pieces.push(Piece::Tag("b=".into()));
 
         // The field as hashed: with an empty b= and CRLF folding.
@@ -348,26 +354,41 @@ enum Piece {
     Headers(Vec<String>),
 }
 
+/// A field being laid out, with the column its last line has reached.
+struct Layout {
+    out: String,
+    column: usize,
+}
+
+impl Layout {
+    const WIDTH: usize = 76;
+
+    /// Appends `text`, first folding when it would pass the line width
+    /// (or, with `space`, a space when it fits).
+    fn put(&mut self, text: &str, space: bool) {
+        let fits = self.column.saturating_add(text.len()).saturating_add(1) < Self::WIDTH;
+        if !fits && self.column > 1 {
+            self.out.push_str("\r\n\t");
+            self.column = 1;
+        } else if space {
+            self.out.push(' ');
+            self.column = self.column.saturating_add(1);
+        }
+        self.out.push_str(text);
+        self.column = self.column.saturating_add(text.len());
+    }
+}
+
 /// Lays the field out, folding before lines reach 76 columns. `b` is put
 /// after the final `b=`, broken into runs that fit the lines.
 fn fold(pieces: &[Piece], b: &str) -> String {
-    const WIDTH: usize = 76;
-    let mut out = String::from("DKIM-Signature:");
-    let mut column = out.len();
-    let mut put = |out: &mut String, text: &str, break_before: bool| {
-        if break_before && column.saturating_add(text.len()) >= WIDTH && column > 1 {
-            out.push_str("\r\n\t");
-            column = 1;
-        } else if break_before {
-            out.push(' ');
-            column = column.saturating_add(1);
-        }
-        out.push_str(text);
-        column = column.saturating_add(text.len());
+    let mut line = Layout {
+        out: String::from("DKIM-Signature:"),
+        column: "DKIM-Signature:".len(),
     };
     for piece in pieces {
         match piece {
-            Piece::Tag(text) => put(&mut out, text, true),
+            Piece::Tag(text) => line.put(text, true),
             Piece::Headers(names) => {
                 let count = names.len();
                 for (i, name) in names.iter().enumerate() {
@@ -376,17 +397,12 @@ fn fold(pieces: &[Piece], b: &str) -> String {
                         text.push_str("h=");
                     }
                     text.push_str(name);
-                    text.push(if i.saturating_add(1) == count { ';' } else { ':' });
-                    if i == 0 {
-                        put(&mut out, &text, true);
-                    } else if column.saturating_add(text.len()) >= WIDTH {
-                        out.push_str("\r\n\t");
-                        out.push_str(&text);
-                        column = 1usize.saturating_add(text.len());
+                    text.push(if i.saturating_add(1) == count {
+                        ';'
                     } else {
-                        out.push_str(&text);
-                        column = column.saturating_add(text.len());
-                    }
+                        ':'
+                    });
+                    line.put(&text, i == 0);
                 }
             }
         }
@@ -395,17 +411,17 @@ fn fold(pieces: &[Piece], b: &str) -> String {
     // allowed, §3.5, and the verifier removes the whole value).
     let mut rest = b;
     while !rest.is_empty() {
-        let room = WIDTH.saturating_sub(column).max(8);
+        let room = Layout::WIDTH.saturating_sub(line.column).max(8);
         let (now, later) = rest.split_at(room.min(rest.len()));
-        out.push_str(now);
-        column = column.saturating_add(now.len());
+        line.out.push_str(now);
+        line.column = line.column.saturating_add(now.len());
         rest = later;
         if !rest.is_empty() {
-            out.push_str("\r\n\t");
-            column = 1;
+            line.out.push_str("\r\n\t");
+            line.column = 1;
         }
     }
-    out
+    line.out
 }
 
 /// Whether `text` can be a tag value as is: printable, no `;`, no white space.

@@ -15,6 +15,7 @@
 //! [`verify_message`] and [`verify_message_async`] do it all for a message
 //! in memory.
 
+use alloc::boxed::Box;
 use alloc::string::{String, ToString};
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -105,7 +106,7 @@ struct Pending {
     /// Index into the key queries.
     query: usize,
     /// Set once the key record answer came.
-    key: Option<Result<(Arc<dyn VerifyingKey>, bool), DkimReason>>,
+    key: Option<LoadedKey>,
 }
 
 #[derive(Debug)]
@@ -113,8 +114,6 @@ enum State {
     Decided(DkimReason),
     Pending(Box<Pending>),
 }
-
-use alloc::boxed::Box;
 
 #[derive(Debug)]
 struct Entry {
@@ -250,7 +249,11 @@ impl<'p> DkimVerifier<'p> {
         // its b= value removed and no final CRLF (§3.7).
         let c = signature.header_canonicalization;
         let mut header_data = Vec::new();
-        append_selected(c, &select(fields, &signature.signed_headers), &mut header_data);
+        append_selected(
+            c,
+            &select(fields, &signature.signed_headers),
+            &mut header_data,
+        );
         let raw = field_without_line_ending(field);
         let value_start = field.value_range().start.saturating_sub(field.offset());
         let b_start = value_start.saturating_add(signature.signature_value_range.start);
@@ -306,7 +309,7 @@ impl<'p> DkimVerifier<'p> {
                     State::Decided(reason) => reason,
                     State::Pending(pending) => {
                         let body = hashes.get(pending.body_hash);
-                        check(config, &pending, body, &mut outcome)
+                        check(config, &pending, body)
                     }
                 };
                 outcome.result = reason.result();
@@ -336,13 +339,16 @@ impl<'p> DkimVerifier<'p> {
     }
 }
 
+/// A loaded key and its record's `t=y`, or why there is none.
+type LoadedKey = Result<(Arc<dyn VerifyingKey>, bool), DkimReason>;
+
 /// The key record answer → a usable key (and the record's `t=y`), or why not.
 fn load_key(
     provider: &dyn CryptoProvider,
     signature: &DkimSignature,
     answer: &Answer,
     min_rsa_bits: usize,
-) -> Result<(Arc<dyn VerifyingKey>, bool), DkimReason> {
+) -> LoadedKey {
     match &answer.outcome {
         Outcome::Failed(_) => return Err(DkimReason::KeyLookupFailed),
         Outcome::NxDomain | Outcome::NoData => return Err(DkimReason::NoKeyRecord),
@@ -414,9 +420,7 @@ fn check(
     config: &VerifyConfig<'_>,
     pending: &Pending,
     body: Option<&super::body_hash::BodyHash>,
-    outcome: &mut DkimOutcome,
 ) -> DkimReason {
-    let _ = outcome;
     let key = match &pending.key {
         None => return DkimReason::KeyNotLookedUp,
         Some(Err(reason)) => return reason.clone(),
