@@ -89,7 +89,13 @@ fn bench(c: &mut Criterion) {
     for (backend, provider) in providers {
         for case in [
             case("rsa2048", provider, &rsa.pem, KeyType::Rsa, &rsa.public_key),
-            case("ed25519", provider, &ed.pem, KeyType::Ed25519, &ed.public_key),
+            case(
+                "ed25519",
+                provider,
+                &ed.pem,
+                KeyType::Ed25519,
+                &ed.public_key,
+            ),
         ] {
             group.bench_function(format!("verify_10k/{}/{backend}", case.name), |b| {
                 b.iter(|| {
@@ -99,8 +105,7 @@ fn bench(c: &mut Criterion) {
                     out
                 })
             });
-            let signer =
-                DkimSigner::new(provider, case.key.clone(), "example.com", "sel").unwrap();
+            let signer = DkimSigner::new(provider, case.key.clone(), "example.com", "sel").unwrap();
             group.bench_function(format!("sign_10k/{}/{backend}", case.name), |b| {
                 b.iter(|| signer.sign(black_box(&message), NOW, &mut rng).unwrap())
             });

@@ -104,7 +104,10 @@ impl Tally {
 }
 
 fn keys() -> [(&'static TestKey, Algorithm); 2] {
-    [(&RSA_2048, Algorithm::RsaSha256), (&ED25519, Algorithm::Ed25519Sha256)]
+    [
+        (&RSA_2048, Algorithm::RsaSha256),
+        (&ED25519, Algorithm::Ed25519Sha256),
+    ]
 }
 
 #[test]
@@ -130,10 +133,11 @@ fn dkimpy_interop_both_directions() {
                     let class = explained(m, c);
 
                     // We sign, dkimpy verifies.
-                    let signer = DkimSigner::new(provider, signing_key.clone(), key.domain, key.selector)
-                        .unwrap()
-                        .canonicalization(hc, bc)
-                        .lf_line_endings(is_lf(&m.bytes));
+                    let signer =
+                        DkimSigner::new(provider, signing_key.clone(), key.domain, key.selector)
+                            .unwrap()
+                            .canonicalization(hc, bc)
+                            .lf_line_endings(is_lf(&m.bytes));
                     let field = signer.sign(&m.bytes, SIGN_TIME, &mut rng).unwrap();
                     let mut signed = field.into_bytes();
                     signed.extend_from_slice(&m.bytes);
@@ -224,7 +228,11 @@ fn dkimpy_interop_both_directions() {
             );
             // Most of the corpus must agree, or the test proves little.
             let total = COUNT * 2 * 4;
-            assert!(tally.agreed * 10 >= total * 8, "{direction}: only {} of {total} agree", tally.agreed);
+            assert!(
+                tally.agreed * 10 >= total * 8,
+                "{direction}: only {} of {total} agree",
+                tally.agreed
+            );
             assert_eq!(tally.tampered_failed, tally.agreed, "{direction}");
         }
     }

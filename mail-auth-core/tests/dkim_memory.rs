@@ -13,8 +13,8 @@ use std::alloc::System;
 
 use mail_auth_core::dkim::crypto::{KeyType, RustCrypto};
 use mail_auth_core::dkim::{
-    Canonicalization, DkimResult, DkimSigner, DkimVerifier, VerifyConfig, dns_record, generate_ed25519,
-    signing_key_from_pem,
+    Canonicalization, DkimResult, DkimSigner, DkimVerifier, VerifyConfig, dns_record,
+    generate_ed25519, signing_key_from_pem,
 };
 use mailsec_dns::{MemoryResolver, Name, Record, Txt};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};

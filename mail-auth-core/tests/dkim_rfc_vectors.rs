@@ -156,7 +156,10 @@ fn signing_with_the_published_keys_verifies() {
             let mut signed = field.into_bytes();
             signed.extend_from_slice(&unsigned);
             let got = results(provider, &signed, &v.zone);
-            assert_eq!(got, vec![(DkimResult::Pass, "signature and body hash verified".into())]);
+            assert_eq!(
+                got,
+                vec![(DkimResult::Pass, "signature and body hash verified".into())]
+            );
             let got = results(provider, &tamper_body(&signed), &v.zone);
             assert_eq!(got[0].0, DkimResult::Fail);
         }

@@ -15,6 +15,8 @@ use super::crypto::{CryptoProvider, HashAlgorithm, Hasher};
 const MAX_COMBINATIONS: usize = 32;
 /// The staging buffer is handed to the hashers when it reaches this size.
 const STAGING: usize = 16 * 1024;
+/// Pieces of at least this size are hashed without staging.
+const DIRECT: usize = 1024;
 /// Input is canonicalized in slices of at most this size.
 const SLICE: usize = 64 * 1024;
 
@@ -43,25 +45,31 @@ struct Stream {
     flushed: u64,
 }
 
-/// Hands the staged bytes to every hasher, each up to its `l=`.
-fn flush(targets: &mut [Target], staging: &mut Vec<u8>, flushed: &mut u64) {
-    let start = *flushed;
+/// Hands `data`, the canonical bytes from offset `*fed`, to every hasher,
+/// each up to its `l=`.
+fn feed(targets: &mut [Target], data: &[u8], fed: &mut u64) {
+    let start = *fed;
     for target in targets {
         let take = match target.limit {
-            None => staging.len(),
+            None => data.len(),
             Some(limit) => {
                 let room = limit.saturating_sub(start);
-                usize::try_from(room).map_or(staging.len(), |r| r.min(staging.len()))
+                usize::try_from(room).map_or(data.len(), |r| r.min(data.len()))
             }
         };
         if take > 0 {
-            target
-                .hasher
-                .update(staging.get(..take).unwrap_or_default());
+            target.hasher.update(data.get(..take).unwrap_or_default());
         }
     }
-    *flushed = start.saturating_add(staging.len() as u64);
-    staging.clear();
+    *fed = start.saturating_add(data.len() as u64);
+}
+
+/// Hands the staged bytes to the hashers.
+fn flush(targets: &mut [Target], staging: &mut Vec<u8>, flushed: &mut u64) {
+    if !staging.is_empty() {
+        feed(targets, staging, flushed);
+        staging.clear();
+    }
 }
 
 impl Stream {
@@ -76,10 +84,17 @@ impl Stream {
             flushed,
         } = self;
         let mut sink = |piece: &[u8]| {
-            staging.extend_from_slice(piece);
             *length = length.saturating_add(piece.len() as u64);
-            if staging.len() >= STAGING {
+            if piece.len() >= DIRECT {
+                // Large pieces (runs of input already canonical) are hashed
+                // where they are.
                 flush(targets, staging, flushed);
+                feed(targets, piece, flushed);
+            } else {
+                staging.extend_from_slice(piece);
+                if staging.len() >= STAGING {
+                    flush(targets, staging, flushed);
+                }
             }
         };
         match input {

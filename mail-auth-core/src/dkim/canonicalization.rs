@@ -126,6 +126,23 @@ pub(crate) struct BodyCanonicalizer {
     blank_lines: u64,
     /// Anything emitted at all.
     emitted: bool,
+    /// Reused for relaxed lines that need rewriting; as large as the
+    /// largest piece handed to `update`.
+    scratch: Vec<u8>,
+    /// Finds two spaces (relaxed).
+    double_space: memchr::memmem::Finder<'static>,
+}
+
+/// Lines passed through unchanged, from `start`.
+#[derive(Clone, Copy, Debug, Default)]
+struct Run {
+    start: usize,
+    /// Where the empty lines at the end of the run begin.
+    blank_start: Option<usize>,
+    /// How many empty lines end the run.
+    blanks: u64,
+    /// A line with content is in the run.
+    has_content: bool,
 }
 
 const CRLFS: &[u8; 64] = b"\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n";
@@ -138,6 +155,8 @@ impl BodyCanonicalizer {
             line: LineState::default(),
             blank_lines: 0,
             emitted: false,
+            scratch: Vec::new(),
+            double_space: memchr::memmem::Finder::new(b"  "),
         }
     }
 
@@ -160,28 +179,118 @@ impl BodyCanonicalizer {
                 self.line.pending_cr = true;
             }
         }
-        while !rest.is_empty() {
+        // A line begun in an earlier chunk ends the slow way.
+        if self.line.started || self.line.pending_wsp {
             match memchr::memchr(b'\n', rest) {
                 Some(at) => {
                     let (line, after) = rest.split_at(at);
-                    let line = line.strip_suffix(b"\r").unwrap_or(line);
-                    self.whole_line_content(line, sink);
+                    self.content(line.strip_suffix(b"\r").unwrap_or(line), sink);
                     self.end_line(sink);
                     rest = after.get(1..).unwrap_or_default();
                 }
                 None => {
-                    let content = match rest.strip_suffix(b"\r") {
-                        Some(before) => {
-                            self.line.pending_cr = true;
-                            before
-                        }
-                        None => rest,
-                    };
-                    self.content(content, sink);
-                    rest = &[];
+                    self.tail(rest, sink);
+                    return;
                 }
             }
         }
+        let consumed = self.lines(rest, sink);
+        self.tail(rest.get(consumed..).unwrap_or_default(), sink);
+    }
+
+    /// The whole lines of `input`, which starts at the start of a line:
+    /// returns how many bytes they took. Runs of lines that are already
+    /// canonical (CRLF-terminated; for relaxed, without tabs, double spaces
+    /// or trailing white space) go to `sink` as one piece, uncopied.
+    fn lines(&mut self, input: &[u8], sink: &mut impl FnMut(&[u8])) -> usize {
+        let relaxed = self.c == Canonicalization::Relaxed;
+        // The next tab and double space at or after `pos` (relaxed only).
+        let mut next_tab = 0;
+        let mut next_double = 0;
+        let mut run = Run::default();
+        let mut pos = 0;
+        for nl in memchr::memchr_iter(b'\n', input) {
+            let line = input.get(pos..nl).unwrap_or_default();
+            let canonical = match line.split_last() {
+                // A bare LF, or a line of just LF: not canonical.
+                None => None,
+                Some((&last, content)) if last == b'\r' => {
+                    if content.is_empty() {
+                        Some(true)
+                    } else if !relaxed {
+                        Some(false)
+                    } else {
+                        if next_tab < pos {
+                            next_tab = memchr::memchr(b'\t', input.get(pos..).unwrap_or_default())
+                                .map_or(usize::MAX, |i| pos.saturating_add(i));
+                        }
+                        if next_double < pos {
+                            next_double = self
+                                .double_space
+                                .find(input.get(pos..).unwrap_or_default())
+                                .map_or(usize::MAX, |i| pos.saturating_add(i));
+                        }
+                        let trailing = content.last().is_some_and(|b| is_wsp(*b));
+                        (next_tab >= nl && next_double >= nl && !trailing).then_some(false)
+                    }
+                }
+                Some(_) => None,
+            };
+            match canonical {
+                // An empty line: part of the run, but held back until a
+                // line with content shows it is not at the end of the body.
+                Some(true) => {
+                    run.blank_start.get_or_insert(pos);
+                    run.blanks = run.blanks.saturating_add(1);
+                }
+                Some(false) => {
+                    run.blank_start = None;
+                    run.blanks = 0;
+                    // Empty lines from before this run come before it.
+                    self.flush_blank_lines(sink);
+                    run.has_content = true;
+                }
+                None => {
+                    self.emit_run(input, &run, pos, sink);
+                    let content = line.strip_suffix(b"\r").unwrap_or(line);
+                    self.whole_line_content(content, sink);
+                    self.end_line(sink);
+                    run = Run {
+                        start: nl.saturating_add(1),
+                        ..Run::default()
+                    };
+                }
+            }
+            pos = nl.saturating_add(1);
+        }
+        self.emit_run(input, &run, pos, sink);
+        pos
+    }
+
+    /// Emits a run of canonical lines ending at `end`, holding back its
+    /// trailing empty lines.
+    fn emit_run(&mut self, input: &[u8], run: &Run, end: usize, sink: &mut impl FnMut(&[u8])) {
+        let stop = run.blank_start.unwrap_or(end);
+        if run.has_content && stop > run.start {
+            self.emitted = true;
+            sink(input.get(run.start..stop).unwrap_or_default());
+        }
+        self.blank_lines = self.blank_lines.saturating_add(run.blanks);
+    }
+
+    /// The start of a line that does not end in this chunk.
+    fn tail(&mut self, rest: &[u8], sink: &mut impl FnMut(&[u8])) {
+        if rest.is_empty() {
+            return;
+        }
+        let content = match rest.strip_suffix(b"\r") {
+            Some(before) => {
+                self.line.pending_cr = true;
+                before
+            }
+            None => rest,
+        };
+        self.content(content, sink);
     }
 
     /// Ends the body: the final line ending and, for simple, the CRLF of an
@@ -202,17 +311,45 @@ impl BodyCanonicalizer {
     /// The content of a line whose end is known to follow: the fast path
     /// hands an already canonical line over without copying it.
     fn whole_line_content(&mut self, line: &[u8], sink: &mut impl FnMut(&[u8])) {
-        if self.c == Canonicalization::Relaxed
-            && !self.line.started
-            && !self.line.pending_wsp
-            && memchr::memchr(b'\t', line).is_none()
-            && memchr::memmem::find(line, b"  ").is_none()
-        {
-            let end = line.iter().rposition(|b| !is_wsp(*b)).map_or(0, |i| i + 1);
-            self.emit_content(line.get(..end).unwrap_or_default(), sink);
-        } else {
+        if self.c == Canonicalization::Simple || self.line.started || self.line.pending_wsp {
             self.content(line, sink);
+            return;
         }
+        // Relaxed, a line on its own: trailing white space cut, then only
+        // the white space runs with a tab or two spaces rewritten; the text
+        // between them is copied as it is.
+        let end = line.iter().rposition(|b| !is_wsp(*b)).map_or(0, |i| i + 1);
+        let line = line.get(..end).unwrap_or_default();
+        let mut out = core::mem::take(&mut self.scratch);
+        out.clear();
+        let mut i = 0;
+        while let Some(rest) = line.get(i..).filter(|r| !r.is_empty()) {
+            let tab = memchr::memchr(b'\t', rest);
+            let double = self.double_space.find(rest);
+            let Some(at) = tab.into_iter().chain(double).min() else {
+                out.extend_from_slice(rest);
+                break;
+            };
+            // The white space run around `at`: at most one space before it
+            // (two would have been found first).
+            let mut start = at;
+            if start > 0
+                && rest
+                    .get(start.saturating_sub(1))
+                    .is_some_and(|b| is_wsp(*b))
+            {
+                start -= 1;
+            }
+            let stop = rest
+                .get(at..)
+                .and_then(|r| r.iter().position(|b| !is_wsp(*b)))
+                .map_or(rest.len(), |n| at.saturating_add(n));
+            out.extend_from_slice(rest.get(..start).unwrap_or_default());
+            out.push(b' ');
+            i = i.saturating_add(stop);
+        }
+        self.emit_content(&out, sink);
+        self.scratch = out;
     }
 
     /// Part of a line's content (no line ending in it).
@@ -220,26 +357,24 @@ impl BodyCanonicalizer {
         match self.c {
             Canonicalization::Simple => self.emit_content(piece, sink),
             Canonicalization::Relaxed => {
-                let mut rest = piece;
-                while !rest.is_empty() {
-                    let wsp = rest.iter().position(|b| is_wsp(*b)).unwrap_or(rest.len());
-                    let (word, after) = rest.split_at(wsp);
-                    if !word.is_empty() {
-                        if self.line.pending_wsp {
-                            self.line.pending_wsp = false;
-                            self.emit_content(b" ", sink);
+                let mut out = core::mem::take(&mut self.scratch);
+                out.clear();
+                out.reserve(piece.len().saturating_add(1));
+                let mut pending = self.line.pending_wsp;
+                for &b in piece {
+                    if is_wsp(b) {
+                        pending = true;
+                    } else {
+                        if pending {
+                            out.push(b' ');
+                            pending = false;
                         }
-                        self.emit_content(word, sink);
+                        out.push(b);
                     }
-                    let run = after
-                        .iter()
-                        .position(|b| !is_wsp(*b))
-                        .unwrap_or(after.len());
-                    if run > 0 {
-                        self.line.pending_wsp = true;
-                    }
-                    rest = after.get(run..).unwrap_or_default();
                 }
+                self.line.pending_wsp = pending;
+                self.emit_content(&out, sink);
+                self.scratch = out;
             }
         }
     }
