@@ -214,7 +214,7 @@ impl BodyCanonicalizer {
             let canonical = match line.split_last() {
                 // A bare LF, or a line of just LF: not canonical.
                 None => None,
-                Some((&last, content)) if last == b'\r' => {
+                Some((b'\r', content)) => {
                     if content.is_empty() {
                         Some(true)
                     } else if !relaxed {
