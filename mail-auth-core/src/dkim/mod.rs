@@ -50,6 +50,7 @@ mod verify;
 
 pub use canonicalization::Canonicalization;
 pub use key_record::{KeyRecord, KeyRecordError};
+pub use keys::{GeneratedKey, dns_record, generate_ed25519, generate_rsa, signing_key_from_pem};
 pub use result::{DkimOutcome, DkimReason, DkimResult};
 pub use sign::{
     DEFAULT_OVERSIGNED_HEADERS, DEFAULT_SIGNED_HEADERS, DkimSignError, DkimSigner, SigningSession,

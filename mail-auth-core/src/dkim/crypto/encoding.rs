@@ -112,7 +112,9 @@ pub(super) fn rsa_public_key(bytes: &[u8]) -> Result<RsaPublicParts<'_>, KeyErro
         let pkcs1 = info
             .subject_public_key
             .as_bytes()
-            .ok_or(KeyError::Malformed("the public key bit string is not whole bytes"))?;
+            .ok_or(KeyError::Malformed(
+                "the public key bit string is not whole bytes",
+            ))?;
         return rsa_pkcs1_public_key(pkcs1);
     }
     rsa_pkcs1_public_key(bytes)
