@@ -54,6 +54,7 @@ pub use canonicalization::{
     Canonicalization, canonical_body, canonical_body_chunked, canonical_header,
 };
 pub use key_record::{KeyRecord, KeyRecordError};
+pub use keys::{GeneratedKey, dns_record, generate_ed25519, generate_rsa, signing_key_from_pem};
 pub use result::{DkimOutcome, DkimReason, DkimResult};
 pub use sign::{
     DEFAULT_OVERSIGNED_HEADERS, DEFAULT_SIGNED_HEADERS, DkimSignError, DkimSigner, SigningSession,

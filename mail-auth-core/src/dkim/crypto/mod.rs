@@ -23,6 +23,7 @@ use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt::Debug;
 
+mod encoding;
 mod rust_crypto;
 pub use rust_crypto::RustCrypto;
 
@@ -148,6 +149,9 @@ pub enum KeyError {
         bits: usize,
     },
 }
+
+#[cfg(test)]
+mod tests;
 
 /// Signing failed.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
