@@ -6,11 +6,47 @@
 //!
 //! - [`RustCrypto`] (the default): `sha2`, `sha1`, `rsa` and `ed25519-dalek`,
 //!   pure Rust;
-//! - `Ring` (feature `ring`): `ring`'s assembly RSA and SHA-256, about twice
-//!   as fast at RSA verification.
+//! - `Ring` (feature `ring`): `ring`'s assembly RSA and SHA-2, about three
+//!   times as fast at RSA-2048 verification (27 µs against 86 µs in
+//!   `benches/dkim_crypto.rs`) and RSA signing (0.8 ms against 2.2 ms);
+//!   Ed25519 is about the same in both.
 //!
-//! Both pass the same test suite. A caller may bring its own (an HSM for
-//! signing, say) by implementing the traits.
+//! Both pass the same test suite, and each verifies the other's signatures.
+//! A caller may bring its own (an HSM for signing, say) by implementing the
+//! traits.
+//!
+//! Why these crates: the default must build everywhere the crate does
+//! (`no_std` + `alloc`, WebAssembly, any target `rustc` has) with no C
+//! compiler or assembler, and RustCrypto is pure Rust with constant-time
+//! big-number arithmetic and RSA blinding; `ed25519-dalek` is the reference
+//! Rust Ed25519. `ring` (BoringSSL's assembly) is the fast option for a
+//! receiver that verifies many RSA signatures and can build C and assembly.
+//!
+//! # Keys
+//!
+//! Both backends load and judge keys alike (the key encodings are parsed by
+//! shared code):
+//!
+//! - RSA public keys (SubjectPublicKeyInfo or bare PKCS#1 RSAPublicKey) load
+//!   from 512 to 8192 bits; outside that is [`KeyError::Size`]. Keys of 512
+//!   to 1023 bits load so that the verifier's configurable minimum (1024 by
+//!   default) reports them as policy; `ring` cannot verify with them, so the
+//!   `ring` backend verifies those few with the RustCrypto code. The public
+//!   exponent must be odd and 3 to 2^33 - 1, the modulus odd
+//!   ([`KeyError::Malformed`] otherwise).
+//! - Ed25519 public keys are the raw 32 bytes (RFC 8463 §4.2) and must be a
+//!   curve point; anything else is [`KeyError::Malformed`].
+//! - Private keys are PKCS#8 (RSA or Ed25519, v1 or v2; a v2 public key must
+//!   match) or PKCS#1. RustCrypto signs with RSA keys of 1024 to 8192 bits;
+//!   `ring` only with 2048, 3072 and 4096 bits ([`KeyError::Size`] for
+//!   others, a 1024-bit key included).
+//! - Ed25519 verification rejects S ≥ L (RFC 8032 §5.1.7) in both backends;
+//!   RustCrypto uses `verify_strict`, which also rejects small-order public
+//!   keys and R values (no honest signer makes them), so on such crafted
+//!   input `ring` may accept what RustCrypto refuses.
+//! - RSA signing blinds with the caller's `rng` in RustCrypto; `ring` uses
+//!   its own `SystemRandom`. RSASSA-PKCS1-v1_5 signatures are deterministic,
+//!   so both give the same bytes.
 //!
 //! The data handed to [`VerifyingKey::verify`] and [`SigningKey::sign`] is
 //! the *canonicalized header data* of RFC 6376 §3.7, not a digest: `ring`
