@@ -146,7 +146,17 @@ fn pending_commands_say_so_after_loading_their_fixture() {
     let out = mailsec(&["dkim", "verify", "--dns"], None);
     assert_eq!(out.status.code(), Some(2), "--dns needs a value");
     let out = mailsec(
-        &["dmarc", "--ip", "192.0.2.1", "--helo", "h.example", "--sender", "a@b.example", "--dns", zone.to_str().unwrap()],
+        &[
+            "dmarc",
+            "--ip",
+            "192.0.2.1",
+            "--helo",
+            "h.example",
+            "--sender",
+            "a@b.example",
+            "--dns",
+            zone.to_str().unwrap(),
+        ],
         Some(b"From: a@b\r\n\r\n"),
     );
     assert_input_failure(&out, "not implemented yet");

@@ -112,7 +112,12 @@ fn keygen_sign_verify_round_trip_for_both_algorithms() {
         let (key, fixture) = keygen(algorithm, selector);
         let pem = std::fs::read_to_string(&key).unwrap();
         assert!(pem.starts_with("-----BEGIN PRIVATE KEY-----"), "{pem}");
-        for c in ["relaxed/relaxed", "simple/simple", "relaxed", "simple/relaxed"] {
+        for c in [
+            "relaxed/relaxed",
+            "simple/simple",
+            "relaxed",
+            "simple/relaxed",
+        ] {
             let out = sign(&key, selector, &["--canonicalization", c], MESSAGE);
             assert_eq!(out.status.code(), Some(0), "{out:?}");
             let signed = out.stdout;
@@ -152,7 +157,10 @@ fn lf_messages_keep_their_line_endings() {
     let signed = out.stdout;
     assert!(signed.ends_with(&lf));
     let field = &signed[..signed.len() - lf.len()];
-    assert!(!field.contains(&b'\r'), "the field uses LF like the message");
+    assert!(
+        !field.contains(&b'\r'),
+        "the field uses LF like the message"
+    );
     assert!(field.ends_with(b"\n"));
     let sigs = verify(&fixture, &signed);
     assert_eq!(sigs[0]["result"], "pass", "{}", sigs[0]);
@@ -204,7 +212,8 @@ fn verify_reports_problems_in_the_contract_words() {
     assert_eq!(sigs[0]["selector"], "sel");
     assert!(sigs[0]["reason"].as_str().unwrap().contains("malformed"));
     // Expired x=: policy.
-    let text = String::from_utf8_lossy(&signed).replace("t=1700000000;", "t=1600000000; x=1600000100;");
+    let text =
+        String::from_utf8_lossy(&signed).replace("t=1700000000;", "t=1600000000; x=1600000100;");
     let sigs = verify(&fixture, text.as_bytes());
     assert_eq!(sigs[0]["result"], "policy", "{}", sigs[0]);
     // Not even a message: still results (none), exit 0.
@@ -215,15 +224,41 @@ fn verify_reports_problems_in_the_contract_words() {
 fn input_errors_exit_one() {
     let (key, _) = keygen("ed25519-sha256", "ede");
     let bad = dir().join("bad.pem");
-    std::fs::write(&bad, "-----BEGIN PRIVATE KEY-----\nnot base64!\n-----END PRIVATE KEY-----\n").unwrap();
+    std::fs::write(
+        &bad,
+        "-----BEGIN PRIVATE KEY-----\nnot base64!\n-----END PRIVATE KEY-----\n",
+    )
+    .unwrap();
     let out = sign(&bad, "x", &[], MESSAGE);
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     let out = sign(&key, "ede", &["--algorithm", "rsa-sha256"], MESSAGE);
-    assert_eq!(out.status.code(), Some(1), "a key that does not match --algorithm: {out:?}");
-    let out = sign(&key, "ede", &["--canonicalization", "loose/relaxed"], MESSAGE);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a key that does not match --algorithm: {out:?}"
+    );
+    let out = sign(
+        &key,
+        "ede",
+        &["--canonicalization", "loose/relaxed"],
+        MESSAGE,
+    );
     assert_eq!(out.status.code(), Some(1), "{out:?}");
-    let out = mailsec(&["dkim", "verify", "--dns", "/nonexistent/zone.yaml"], Some(MESSAGE));
+    let out = mailsec(
+        &["dkim", "verify", "--dns", "/nonexistent/zone.yaml"],
+        Some(MESSAGE),
+    );
     assert_eq!(out.status.code(), Some(1), "{out:?}");
-    let out = mailsec(&["dkim", "keygen", "--algorithm", "dsa", "--out", "/tmp/x.pem"], None);
+    let out = mailsec(
+        &[
+            "dkim",
+            "keygen",
+            "--algorithm",
+            "dsa",
+            "--out",
+            "/tmp/x.pem",
+        ],
+        None,
+    );
     assert_eq!(out.status.code(), Some(1), "{out:?}");
 }

@@ -3,6 +3,13 @@
 //!
 //! `cargo bench -p mail-auth-core --bench dkim [--features ring]`
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    missing_docs
+)]
+
 use std::hint::black_box;
 use std::sync::Arc;
 

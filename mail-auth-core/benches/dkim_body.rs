@@ -5,6 +5,13 @@
 //!
 //! `cargo bench -p mail-auth-core --bench dkim_body [--features ring]`
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    missing_docs
+)]
+
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};

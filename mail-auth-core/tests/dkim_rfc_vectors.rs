@@ -134,7 +134,7 @@ fn signing_with_the_published_keys_verifies() {
     // The unsigned message: the RFC's with its signatures removed.
     let text = String::from_utf8_lossy(&v.message).into_owned();
     let from = text.find("From:").unwrap();
-    let unsigned = text[from..].as_bytes().to_vec();
+    let unsigned = text.as_bytes()[from..].to_vec();
     let mut rng = rand_core::UnwrapErr(getrandom::SysRng);
     for provider in providers() {
         // ring signs only with RSA keys of 2048 bits or more; this one has 1024.

@@ -175,11 +175,14 @@ fn message_step(out: &mut String) -> Result<(), Failure> {
 
 fn dkim_step(out: &mut String) -> Result<(), Failure> {
     out.push_str("\n4. DKIM (RFC 6376, RFC 8463): a new Ed25519 key, a signature, verification\n");
-    let fail = |what: &str, e: &dyn std::fmt::Display| Failure::new(format!("DKIM demo, {what}: {e}"));
+    let fail =
+        |what: &str, e: &dyn std::fmt::Display| Failure::new(format!("DKIM demo, {what}: {e}"));
     let mut rng = rand_core::UnwrapErr(getrandom::SysRng);
     let generated = generate_ed25519(&mut rng).map_err(|e| fail("keygen", &e))?;
     let record = dns_record(KeyType::Ed25519, &generated.public_key);
-    out.push_str(&format!("   publish at demo._domainkey.example.com TXT \"{record}\"\n"));
+    out.push_str(&format!(
+        "   publish at demo._domainkey.example.com TXT \"{record}\"\n"
+    ));
     let key = signing_key_from_pem(&generated.pem, &RustCrypto).map_err(|e| fail("key", &e))?;
     let mut zone = mailsec_dns::MemoryResolver::new();
     let name = Name::new("demo._domainkey.example.com").map_err(|e| fail("name", &e))?;
@@ -188,14 +191,19 @@ fn dkim_step(out: &mut String) -> Result<(), Failure> {
     let message: &[u8] = b"From: Alice <alice@example.com>\r\nTo: bob@example.net\r\n\
 Subject: Lunch?\r\nDate: Tue, 14 Nov 2023 22:13:20 +0000\r\n\r\nNoon at the usual place.\r\n";
     let now = 1_700_000_000;
-    let signer = DkimSigner::new(&RustCrypto, key, "example.com", "demo").map_err(|e| fail("signer", &e))?;
-    let field = signer.sign(message, now, &mut rng).map_err(|e| fail("signing", &e))?;
+    let signer =
+        DkimSigner::new(&RustCrypto, key, "example.com", "demo").map_err(|e| fail("signer", &e))?;
+    let field = signer
+        .sign(message, now, &mut rng)
+        .map_err(|e| fail("signing", &e))?;
     for line in field.lines() {
         out.push_str(&format!("   {line}\n"));
     }
     let mut signed = field.into_bytes();
     signed.extend_from_slice(message);
-    let tampered = String::from_utf8_lossy(&signed).replace("Noon", "Midnight").into_bytes();
+    let tampered = String::from_utf8_lossy(&signed)
+        .replace("Noon", "Midnight")
+        .into_bytes();
     let mut two_froms = b"From: Mallory <alice@example.com>\r\n".to_vec();
     two_froms.extend_from_slice(&signed);
     for (label, bytes) in [

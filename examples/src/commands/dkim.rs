@@ -49,14 +49,13 @@ fn open(path: Option<&Path>) -> Result<(Box<dyn Read>, String), Failure> {
 fn read_header(input: &mut dyn Read, what: &str) -> Result<(Vec<u8>, usize), Failure> {
     let mut buf = Vec::new();
     let mut chunk = vec![0u8; CHUNK];
-    let mut searched = 0usize;
     loop {
-        // Look again only over the new bytes (and the two before them).
-        let from = searched.saturating_sub(3);
-        if let Some(at) = mailsec_message::find_body_offset(&buf[from..]) {
-            return Ok((buf.clone(), from + at));
+        // The whole buffer each time: a slice from the middle could start
+        // with a line ending and look like an empty header section. Reads
+        // are 64 KiB, so this runs a few times at most.
+        if let Some(at) = mailsec_message::find_body_offset(&buf) {
+            return Ok((buf, at));
         }
-        searched = buf.len();
         if buf.len() > MAX_HEADER {
             return Err(Failure::new(format!(
                 "{what}: no end of the header section in the first {MAX_HEADER} bytes"
@@ -69,7 +68,7 @@ fn read_header(input: &mut dyn Read, what: &str) -> Result<(Vec<u8>, usize), Fai
             let len = buf.len();
             return Ok((buf, len));
         }
-        buf.extend_from_slice(&chunk[..n]);
+        buf.extend_from_slice(chunk.get(..n).unwrap_or_default());
     }
 }
 
@@ -88,19 +87,23 @@ fn stream_rest(
         if n == 0 {
             return Ok(());
         }
-        sink(&chunk[..n])?;
+        sink(chunk.get(..n).unwrap_or_default())?;
     }
 }
 
 /// `mailsec dkim verify [--dns FILE] [--now T] [MESSAGE]`.
-pub(crate) fn verify(dns: &DnsFlag, now_flag: &NowFlag, path: Option<&Path>) -> Result<(), Failure> {
+pub(crate) fn verify(
+    dns: &DnsFlag,
+    now_flag: &NowFlag,
+    path: Option<&Path>,
+) -> Result<(), Failure> {
     let zone = resolver(dns)?;
     let (mut input, what) = open(path)?;
     let (head, body_at) = read_header(&mut input, &what)?;
     let config = VerifyConfig::new(now(now_flag));
     let (header, body_start) = head.split_at(body_at);
-    let mut verifier = DkimVerifier::new(config, header)
-        .map_err(|e| Failure::new(format!("{what}: {e}")))?;
+    let mut verifier =
+        DkimVerifier::new(config, header).map_err(|e| Failure::new(format!("{what}: {e}")))?;
     mailsec_dns::drive(&mut verifier, &zone)
         .map_err(|e| Failure::new(format!("internal error driving DKIM: {e}")))?;
     verifier.body(body_start);
@@ -186,7 +189,11 @@ pub(crate) fn sign(args: &SignArgs<'_>) -> Result<(), Failure> {
         signer = signer.canonicalization(h, b);
     }
     if let Some(list) = args.headers {
-        let names: Vec<&str> = list.split(':').map(str::trim).filter(|n| !n.is_empty()).collect();
+        let names: Vec<&str> = list
+            .split(':')
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .collect();
         signer = signer
             .headers(&names)
             .map_err(|e| Failure::new(e.to_string()))?;
