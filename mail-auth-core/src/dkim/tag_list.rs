@@ -16,12 +16,11 @@
 //!   the caller left it in) is ignored.
 //! - White space after the final `;` is accepted; an empty tag-spec between
 //!   two `;` is not.
-//! - The grammar lets a value hold several words, so `a=b c=d` is, to the
-//!   letter, the single tag `a` with the value `b c=d`. A word after white
-//!   space inside a value that reads as a tag name followed by `=` is taken to
-//!   be a tag whose `;` was left out, and is a syntax error, unless the `=`
-//!   is followed by two hex digits (a quoted-printable escape), or by nothing
-//!   but white space before another `=` (base64 padding), the `;` or the end.
+//! - The grammar lets a value hold several words, so `a=b c=d` is the single
+//!   tag `a` with the value `b c=d`, as the RFC's letter says and as dkimpy
+//!   and OpenDKIM read it (a key record's `n=` note may hold `x=y`). A
+//!   signature whose `;` was left out fails later, on the value it produced
+//!   (`d=example.com s=sel` is not a domain).
 //! - Tag names are case-sensitive; a repeated name invalidates the list.
 
 use alloc::collections::BTreeSet;
@@ -105,9 +104,6 @@ pub(crate) fn parse_tag_list(input: &[u8]) -> Result<Vec<Tag<'_>>, TagListError>
             value_end = value_end.max(pos);
             let after = skip_fws(text, pos);
             if after > pos && text.get(after).is_some_and(|&b| is_tval(b)) {
-                if looks_like_tag(text, after) {
-                    return Err(syntax(after, "missing ';' before this tag"));
-                }
                 pos = after;
             } else {
                 pos = after;
@@ -198,28 +194,6 @@ fn skip_fws(input: &[u8], mut pos: usize) -> usize {
             _ => return pos,
         }
     }
-}
-
-/// Whether the word at `start` (inside a value, after white space) reads as
-/// `tag-name [FWS] "="` followed by something that is neither base64 padding
-/// nor a quoted-printable escape (see the module documentation).
-fn looks_like_tag(input: &[u8], start: usize) -> bool {
-    if !input.get(start).is_some_and(u8::is_ascii_alphabetic) {
-        return false;
-    }
-    let mut p = start;
-    while input.get(p).is_some_and(|&b| is_alnumpunc(b)) {
-        p += 1;
-    }
-    let p = skip_fws(input, p);
-    if input.get(p) != Some(&b'=') {
-        return false;
-    }
-    let hex_at = |q: usize| input.get(q).is_some_and(u8::is_ascii_hexdigit);
-    if hex_at(p + 1) && hex_at(p + 2) {
-        return false;
-    }
-    !matches!(input.get(skip_fws(input, p + 1)), None | Some(b'=' | b';'))
 }
 
 /// A malformed tag value: where (in the whole input) and why.
@@ -501,11 +475,18 @@ mod tests {
     }
 
     #[test]
-    fn stray_text_without_semicolon_is_an_error() {
-        let e = err(b"a=b c=d");
-        assert_eq!(e.position, 4);
-        assert_eq!(e.reason, "missing ';' before this tag");
-        assert_eq!(err(b"a=b\r\n c = xyz").position, 6);
+    fn words_that_read_as_tags_belong_to_the_value() {
+        // RFC 6376 §3.2: tag-value = [ tval *( 1*(WSP / FWS) tval ) ], and
+        // VALCHAR includes "=".
+        assert_eq!(names_values(b"a=b c=d"), vec![("a", &b"b c=d"[..])]);
+        assert_eq!(
+            names_values(b"n=see x=y; p="),
+            vec![("n", &b"see x=y"[..]), ("p", &b""[..])]
+        );
+        assert_eq!(
+            names_values(b"a=b\r\n c = xyz"),
+            vec![("a", &b"b\r\n c = xyz"[..])]
+        );
     }
 
     #[test]
