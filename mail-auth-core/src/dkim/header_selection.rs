@@ -85,7 +85,15 @@ pub(crate) fn repeated_single_field<'s, S: AsRef<str>>(
 ) -> Option<(&'s str, usize)> {
     signed
         .iter()
-        .map(AsRef::as_ref)
+        .enumerate()
+        .filter(|(i, name)| {
+            // Each name once (oversigning lists names twice).
+            !signed
+                .iter()
+                .take(*i)
+                .any(|earlier| earlier.as_ref().eq_ignore_ascii_case(name.as_ref()))
+        })
+        .map(|(_, name)| name.as_ref())
         .filter(|name| {
             SINGLE_INSTANCE_FIELDS
                 .iter()

@@ -205,7 +205,15 @@ pub(crate) struct ValueError {
 
 /// The value with every FWS byte (SP, HTAB, CR, LF) removed.
 pub(crate) fn strip_fws(value: &[u8]) -> Vec<u8> {
-    value.iter().copied().filter(|&b| !is_fws_byte(b)).collect()
+    // Copied a run at a time: folded values (b=, p=) are long runs.
+    let mut out = Vec::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(at) = rest.iter().position(|&b| is_fws_byte(b)) {
+        out.extend_from_slice(rest.get(..at).unwrap_or_default());
+        rest = rest.get(at.saturating_add(1)..).unwrap_or_default();
+    }
+    out.extend_from_slice(rest);
+    out
 }
 
 /// The slice without FWS bytes at either end, and the offset of its start.
