@@ -121,7 +121,7 @@ struct Entry {
     state: State,
 }
 
-/// Verifies the DKIM signatures of one message. See the [module](self) docs.
+/// Verifies the DKIM signatures of one message. See the [module](crate::dkim) docs.
 #[derive(Debug)]
 pub struct DkimVerifier<'p> {
     config: VerifyConfig<'p>,
