@@ -322,31 +322,37 @@ impl BodyCanonicalizer {
         let line = line.get(..end).unwrap_or_default();
         let mut out = core::mem::take(&mut self.scratch);
         out.clear();
+        // The next tab and double space at or after `i`, found again only
+        // once passed, so a long line is scanned once, not once per run.
+        let find = |from: usize, found: Option<usize>| found.map(|at| from.saturating_add(at));
+        let mut tab = find(0, memchr::memchr(b'\t', line));
+        let mut double = find(0, self.double_space.find(line));
         let mut i = 0;
-        while let Some(rest) = line.get(i..).filter(|r| !r.is_empty()) {
-            let tab = memchr::memchr(b'\t', rest);
-            let double = self.double_space.find(rest);
+        while i < line.len() {
+            if tab.is_some_and(|t| t < i) {
+                tab = find(i, memchr::memchr(b'\t', line.get(i..).unwrap_or_default()));
+            }
+            if double.is_some_and(|d| d < i) {
+                double = find(i, self.double_space.find(line.get(i..).unwrap_or_default()));
+            }
             let Some(at) = tab.into_iter().chain(double).min() else {
-                out.extend_from_slice(rest);
+                out.extend_from_slice(line.get(i..).unwrap_or_default());
                 break;
             };
             // The white space run around `at`: at most one space before it
             // (two would have been found first).
-            let mut start = at;
-            if start > 0
-                && rest
-                    .get(start.saturating_sub(1))
-                    .is_some_and(|b| is_wsp(*b))
-            {
-                start -= 1;
-            }
-            let stop = rest
+            let start = if at > i && line.get(at.saturating_sub(1)).is_some_and(|b| is_wsp(*b)) {
+                at.saturating_sub(1)
+            } else {
+                at
+            };
+            let stop = line
                 .get(at..)
                 .and_then(|r| r.iter().position(|b| !is_wsp(*b)))
-                .map_or(rest.len(), |n| at.saturating_add(n));
-            out.extend_from_slice(rest.get(..start).unwrap_or_default());
+                .map_or(line.len(), |n| at.saturating_add(n));
+            out.extend_from_slice(line.get(i..start).unwrap_or_default());
             out.push(b' ');
-            i = i.saturating_add(stop);
+            i = stop;
         }
         self.emit_content(&out, sink);
         self.scratch = out;
@@ -511,6 +517,21 @@ mod tests {
         assert_eq!(header(Relaxed, "Subject :\t x \t y\t"), "subject:x y");
         assert_eq!(header(Relaxed, "X-Tag: a\r\n\r\n b"), "x-tag:a b");
         assert_eq!(header(Relaxed, "no colon "), "no colon");
+    }
+
+    #[test]
+    fn long_lines_with_many_white_space_runs() {
+        // One 300 KB line of runs that need rewriting: scanned once (a
+        // rescan per run would make this quadratic), and right.
+        let line = "a  b\tc \t".repeat(30_000);
+        let expected = format!("{}\r\n", "a b c ".repeat(30_000).trim_end());
+        let text = format!("{line}\r\n");
+        assert_eq!(body(Relaxed, &text), expected);
+        let chunks: Vec<&[u8]> = text.as_bytes().chunks(4096).collect();
+        assert_eq!(
+            canonical_body_chunked(Relaxed, &chunks),
+            expected.as_bytes()
+        );
     }
 
     #[test]

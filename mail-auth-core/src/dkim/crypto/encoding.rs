@@ -165,12 +165,11 @@ pub(super) enum PrivateKey<'a> {
         /// The public modulus, exponent and size.
         public: RsaPublicParts<'a>,
     },
-    /// An Ed25519 key.
+    /// An Ed25519 key (when PKCS#8 v2 carried a public key too, it was
+    /// checked to match).
     Ed25519 {
         /// The 32-byte private key (RFC 8032's seed).
         seed: Zeroizing<[u8; 32]>,
-        /// The public key a PKCS#8 v2 OneAsymmetricKey carries, if any.
-        public: Option<&'a [u8]>,
     },
 }
 
@@ -207,16 +206,19 @@ pub(super) fn private_key<'a>(der: &PrivateKeyDer<'a>) -> Result<PrivateKey<'a>,
                     .map_err(|_| KeyError::Malformed("not an Ed25519 CurvePrivateKey"))?;
                 let seed = <[u8; 32]>::try_from(curve.as_bytes())
                     .map_err(|_| KeyError::Malformed("an Ed25519 private key is 32 bytes"))?;
-                let public = match info.public_key {
-                    None => None,
-                    Some(bits) => Some(bits.as_bytes().ok_or(KeyError::Malformed(
+                let seed = Zeroizing::new(seed);
+                if let Some(bits) = info.public_key {
+                    let public = bits.as_bytes().ok_or(KeyError::Malformed(
                         "the public key bit string is not whole bytes",
-                    ))?),
-                };
-                Ok(PrivateKey::Ed25519 {
-                    seed: Zeroizing::new(seed),
-                    public,
-                })
+                    ))?;
+                    let derived = ed25519_dalek::SigningKey::from_bytes(&seed).verifying_key();
+                    if public != derived.as_bytes() {
+                        return Err(KeyError::Malformed(
+                            "the PKCS#8 public key does not match the private key",
+                        ));
+                    }
+                }
+                Ok(PrivateKey::Ed25519 { seed })
             } else {
                 Err(KeyError::Unsupported)
             }

@@ -78,10 +78,7 @@ impl CryptoProvider for Ring {
             KeyType::Rsa => {
                 let parts = encoding::rsa_public_key(public_key)?;
                 if parts.bits < RING_RSA_MIN_BITS {
-                    return Ok(Arc::new(SmallRsaVerifyingKey {
-                        key: rust_crypto::rsa_public_key(&parts)?,
-                        bits: parts.bits,
-                    }));
+                    return Ok(Arc::new(rust_crypto::RsaVerifyingKey::from_parts(&parts)?));
                 }
                 Ok(Arc::new(RsaVerifyingKey {
                     key: sig::RsaPublicKeyComponents {
@@ -107,6 +104,7 @@ impl CryptoProvider for Ring {
                 if !RING_SIGNING_BITS.contains(&public.bits) {
                     return Err(KeyError::Size { bits: public.bits });
                 }
+                // ring's `KeyRejected` says why only through its text.
                 let key = sig::RsaKeyPair::from_der(pkcs1).map_err(|e| {
                     match alloc::format!("{e}").as_str() {
                         "TooSmall" | "TooLarge" | "PrivateModulusLenNotMultipleOf512Bits" => {
@@ -123,16 +121,9 @@ impl CryptoProvider for Ring {
                     rng: SystemRandom::new(),
                 }))
             }
-            PrivateKey::Ed25519 { seed, public } => {
+            PrivateKey::Ed25519 { seed } => {
                 let key = sig::Ed25519KeyPair::from_seed_unchecked(seed.as_slice())
                     .map_err(|_| KeyError::Malformed("not an Ed25519 private key"))?;
-                if let Some(public) = public
-                    && public != key.public_key().as_ref()
-                {
-                    return Err(KeyError::Malformed(
-                        "the PKCS#8 public key does not match the private key",
-                    ));
-                }
                 Ok(Arc::new(Ed25519SigningKey(key)))
             }
         }
@@ -175,40 +166,6 @@ impl VerifyingKey for RsaVerifyingKey {
         self.key
             .verify(params, data, signature)
             .map_err(|_| SignatureInvalid)
-    }
-}
-
-/// An RSA public key under 1024 bits, which `ring` refuses: verified with
-/// the RustCrypto code so that the verifier's policy decides about it.
-struct SmallRsaVerifyingKey {
-    key: rsa::RsaPublicKey,
-    bits: usize,
-}
-
-impl fmt::Debug for SmallRsaVerifyingKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SmallRsaVerifyingKey")
-            .field("bits", &self.bits)
-            .finish_non_exhaustive()
-    }
-}
-
-impl VerifyingKey for SmallRsaVerifyingKey {
-    fn key_type(&self) -> KeyType {
-        KeyType::Rsa
-    }
-
-    fn bits(&self) -> usize {
-        self.bits
-    }
-
-    fn verify(
-        &self,
-        hash: HashAlgorithm,
-        data: &[u8],
-        signature: &[u8],
-    ) -> Result<(), SignatureInvalid> {
-        rust_crypto::rsa_verify(&self.key, hash, data, signature)
     }
 }
 

@@ -76,17 +76,9 @@ impl CryptoProvider for RustCrypto {
                     spki: encoding::rsa_spki(public.n, public.e)?,
                 }))
             }
-            PrivateKey::Ed25519 { seed, public } => {
-                let key = ed25519_dalek::SigningKey::from_bytes(&seed);
-                if let Some(public) = public
-                    && public != key.verifying_key().as_bytes()
-                {
-                    return Err(KeyError::Malformed(
-                        "the PKCS#8 public key does not match the private key",
-                    ));
-                }
-                Ok(Arc::new(Ed25519SigningKey(key)))
-            }
+            PrivateKey::Ed25519 { seed } => Ok(Arc::new(Ed25519SigningKey(
+                ed25519_dalek::SigningKey::from_bytes(&seed),
+            ))),
         }
     }
 }
@@ -95,24 +87,29 @@ fn sha256(data: &[u8]) -> [u8; 32] {
     sha2::Sha256::digest(data).into()
 }
 
-/// An RSA public key for RSASSA-PKCS1-v1_5.
-struct RsaVerifyingKey {
+/// An RSA public key for RSASSA-PKCS1-v1_5. The ring backend uses it too,
+/// for the keys under 1024 bits that ring refuses.
+pub(super) struct RsaVerifyingKey {
     key: rsa::RsaPublicKey,
     bits: usize,
 }
 
 impl RsaVerifyingKey {
     fn new(public_key: &[u8]) -> Result<Self, KeyError> {
-        let parts = encoding::rsa_public_key(public_key)?;
+        Self::from_parts(&encoding::rsa_public_key(public_key)?)
+    }
+
+    /// The key from components `encoding` has checked.
+    pub(super) fn from_parts(parts: &RsaPublicParts<'_>) -> Result<Self, KeyError> {
         Ok(Self {
-            key: rsa_public_key(&parts)?,
+            key: rsa_public_key(parts)?,
             bits: parts.bits,
         })
     }
 }
 
 /// Builds the `rsa` crate's key from components `encoding` has checked.
-pub(super) fn rsa_public_key(parts: &RsaPublicParts<'_>) -> Result<rsa::RsaPublicKey, KeyError> {
+fn rsa_public_key(parts: &RsaPublicParts<'_>) -> Result<rsa::RsaPublicKey, KeyError> {
     const MALFORMED: KeyError = KeyError::Malformed("not a valid RSA public key");
     let uint = |bytes: &[u8]| {
         let precision = u32::try_from(bytes.len().saturating_mul(8)).map_err(|_| MALFORMED)?;
@@ -139,28 +136,6 @@ impl fmt::Debug for RsaVerifyingKey {
     }
 }
 
-/// Verifies RSASSA-PKCS1-v1_5 over the hash of `data`.
-pub(super) fn rsa_verify(
-    key: &rsa::RsaPublicKey,
-    hash: HashAlgorithm,
-    data: &[u8],
-    signature: &[u8],
-) -> Result<(), SignatureInvalid> {
-    let result = match hash {
-        HashAlgorithm::Sha256 => key.verify(
-            Pkcs1v15Sign::new::<sha2::Sha256>(),
-            &sha2::Sha256::digest(data),
-            signature,
-        ),
-        HashAlgorithm::Sha1 => key.verify(
-            Pkcs1v15Sign::new::<sha1::Sha1>(),
-            &sha1::Sha1::digest(data),
-            signature,
-        ),
-    };
-    result.map_err(|_| SignatureInvalid)
-}
-
 impl VerifyingKey for RsaVerifyingKey {
     fn key_type(&self) -> KeyType {
         KeyType::Rsa
@@ -176,7 +151,19 @@ impl VerifyingKey for RsaVerifyingKey {
         data: &[u8],
         signature: &[u8],
     ) -> Result<(), SignatureInvalid> {
-        rsa_verify(&self.key, hash, data, signature)
+        let result = match hash {
+            HashAlgorithm::Sha256 => self.key.verify(
+                Pkcs1v15Sign::new::<sha2::Sha256>(),
+                &sha2::Sha256::digest(data),
+                signature,
+            ),
+            HashAlgorithm::Sha1 => self.key.verify(
+                Pkcs1v15Sign::new::<sha1::Sha1>(),
+                &sha1::Sha1::digest(data),
+                signature,
+            ),
+        };
+        result.map_err(|_| SignatureInvalid)
     }
 }
 
