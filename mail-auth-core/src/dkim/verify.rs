@@ -270,7 +270,12 @@ impl<'p> DkimVerifier<'p> {
                 signature.algorithm.hash(),
                 signature.body_length,
             )
-            .unwrap_or(0);
+            // Only a caller that raised `max_signatures` far past the
+            // default can run out of body hashes; those signatures are past
+            // the cap too.
+            .ok_or(DkimReason::PastCap {
+                cap: self.config.max_signatures,
+            })?;
         let query = Query::txt(key_name);
         let query = match self.queries.iter().position(|q| *q == query) {
             Some(i) => i,
@@ -524,4 +529,42 @@ pub async fn verify_message_async<R: AsyncResolver + ?Sized>(
 fn split(message: &[u8]) -> (&[u8], &[u8]) {
     let at = mailsec_message::find_body_offset(message).unwrap_or(message.len());
     message.split_at_checked(at).unwrap_or((message, &[]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::format;
+    use mailsec_dns::MemoryResolver;
+
+    #[test]
+    fn signatures_that_need_more_body_hashes_than_the_cap_are_past_it() {
+        // 40 signatures, each with its own l=: 40 body hashes wanted, 32 kept.
+        let mut message = String::new();
+        for l in 0..40 {
+            message.push_str(&format!(
+                "DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=s; h=from; bh=AAAA; b=AAAA; l={l}\r\n"
+            ));
+        }
+        message.push_str("From: a@example.com\r\n\r\nbody\r\n");
+        let mut config = VerifyConfig::new(1_700_000_000);
+        config.max_signatures = 100;
+        let out = verify_message(config, message.as_bytes(), &MemoryResolver::new()).unwrap();
+        assert_eq!(out.len(), 40);
+        for (i, o) in out.iter().enumerate() {
+            if i < 32 {
+                assert!(
+                    matches!(o.reason, DkimReason::NoKeyRecord),
+                    "{i}: {}",
+                    o.reason
+                );
+            } else {
+                assert!(
+                    matches!(o.reason, DkimReason::PastCap { cap: 100 }),
+                    "{i}: {}",
+                    o.reason
+                );
+            }
+        }
+    }
 }
