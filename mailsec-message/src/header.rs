@@ -368,13 +368,24 @@ impl<'a> HeaderBlock<'a> {
 /// once it reports [`HeaderBlock::non_header_line`], the header section has
 /// ended there.
 pub fn find_body_offset(input: &[u8]) -> Option<usize> {
+    find_body_offset_after(input, 0)
+}
+
+/// [`find_body_offset`] for a buffer that grows: `searched` is the length
+/// the buffer had at the previous call, which returned `None`. Only the new
+/// bytes (and the two before them) are looked at, so a header section that
+/// arrives a few bytes at a time costs linear time, not quadratic. The
+/// result is the one [`find_body_offset`] gives on the whole buffer.
+pub fn find_body_offset_after(input: &[u8], searched: usize) -> Option<usize> {
     if input.starts_with(b"\n") {
         return Some(1);
     }
     if input.starts_with(b"\r\n") {
         return Some(2);
     }
-    let mut from = 0usize;
+    // A line break before `searched - 2` had its next two bytes in the
+    // buffer already, and was not followed by an empty line.
+    let mut from = searched.saturating_sub(2);
     while let Some(i) = memchr(b'\n', input.get(from..)?) {
         let nl = from.saturating_add(i);
         let next = nl.saturating_add(1);
@@ -867,6 +878,33 @@ mod tests {
                 proptest::prop_assert_eq!(&input[f.value_range()], f.value());
                 proptest::prop_assert!(!f.name().is_empty());
                 proptest::prop_assert!(f.name().iter().all(|b| (33..=126).contains(b) && *b != b':'));
+            }
+        }
+
+        #[test]
+        fn find_body_offset_after_growing_agrees_with_the_whole(
+            input in proptest::collection::vec(proptest::sample::select(vec![b'a', b':', b'\r', b'\n']), 0..120),
+            steps in proptest::collection::vec(1usize..7, 1..40),
+        ) {
+            // Grow the buffer in the given steps, resuming each search.
+            let whole = find_body_offset(&input);
+            let mut searched = 0;
+            let mut len = 0;
+            let mut found = None;
+            for step in steps.iter().cycle() {
+                len = (len + step).min(input.len());
+                found = find_body_offset_after(&input[..len], searched);
+                if found.is_some() || len == input.len() {
+                    break;
+                }
+                searched = len;
+            }
+            let prefix_answer = find_body_offset(&input[..len]);
+            proptest::prop_assert_eq!(found, prefix_answer);
+            if found.is_none() {
+                proptest::prop_assert_eq!(whole, None);
+            } else {
+                proptest::prop_assert_eq!(found, whole);
             }
         }
 

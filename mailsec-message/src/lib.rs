@@ -69,7 +69,8 @@ pub use author::{AuthorError, from_mailboxes, sender_mailbox};
 pub use content_type::{ContentType, ContentTypeError, ContentTypeErrorKind, parse_content_type};
 pub use error::{LimitKind, MessageError};
 pub use header::{
-    HeaderBlock, HeaderField, MalformedKind, MalformedLine, find_body_offset, unfold,
+    HeaderBlock, HeaderField, MalformedKind, MalformedLine, find_body_offset,
+    find_body_offset_after, unfold,
 };
 pub use limits::Limits;
 pub use mime::{Entity, EntityKind, Multipart, canonicalize_crlf, parse_entity};

@@ -49,13 +49,14 @@ fn open(path: Option<&Path>) -> Result<(Box<dyn Read>, String), Failure> {
 fn read_header(input: &mut dyn Read, what: &str) -> Result<(Vec<u8>, usize), Failure> {
     let mut buf = Vec::new();
     let mut chunk = vec![0u8; CHUNK];
+    let mut searched = 0;
     loop {
-        // The whole buffer each time: a slice from the middle could start
-        // with a line ending and look like an empty header section. Reads
-        // are 64 KiB, so this runs a few times at most.
-        if let Some(at) = mailsec_message::find_body_offset(&buf) {
+        // Only the new bytes are searched: input that arrives a byte at a
+        // time costs linear time.
+        if let Some(at) = mailsec_message::find_body_offset_after(&buf, searched) {
             return Ok((buf, at));
         }
+        searched = buf.len();
         if buf.len() > MAX_HEADER {
             return Err(Failure::new(format!(
                 "{what}: no end of the header section in the first {MAX_HEADER} bytes"
