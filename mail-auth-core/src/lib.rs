@@ -36,7 +36,9 @@
 
 extern crate alloc;
 
+pub mod auth_results;
 pub mod dkim;
+pub mod dmarc;
 pub mod spf;
 
 pub use mailsec_dns;

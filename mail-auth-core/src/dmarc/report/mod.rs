@@ -1,0 +1,1 @@
+//! DMARC aggregate reports (RFC 9990, RFC 7489 Appendix C).
