@@ -1,0 +1,702 @@
+//! DMARC evaluation as a sans-IO state machine: policy discovery,
+//! identifier alignment, the result and the policy to apply.
+
+use alloc::collections::BTreeMap;
+use alloc::string::{String, ToString};
+use alloc::vec;
+use alloc::vec::Vec;
+use core::fmt;
+
+use mailsec_dns::{Answer, DnsMachine, Name, ProvideError, Query, RecordType, Step};
+
+use super::author::AuthorDomainError;
+use super::policy::{AlignmentMode, DmarcResult, Policy};
+use super::public_suffix::PublicSuffixList;
+use super::record::{DmarcRecord, Psd, RecordError, is_dmarc_version};
+use super::tree_walk::{self, Found, Walk};
+use crate::dkim::{DkimOutcome, DkimResult};
+use crate::spf::{SpfOutcome, SpfResult};
+
+/// Which DMARC specification to apply.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum DmarcRules {
+    /// RFC 9989 (the default): the DNS Tree Walk finds policies and
+    /// organizational domains; `np`, `psd` and `t` apply; `pct` is ignored.
+    #[default]
+    Rfc9989,
+    /// RFC 7489: the policy at the Author Domain, else at its organizational
+    /// domain from the Public Suffix List; `pct` applies; `np`, `psd` and `t`
+    /// are ignored.
+    Rfc7489,
+}
+
+/// How to evaluate.
+#[derive(Clone, Debug)]
+pub struct DmarcConfig {
+    /// Which specification.
+    pub rules: DmarcRules,
+    /// The Public Suffix List for [`DmarcRules::Rfc7489`].
+    pub public_suffixes: PublicSuffixList,
+    /// For RFC 7489's `pct`: a number the caller drew uniformly from 0 to 99.
+    /// The message is sampled (the policy applies in full) when it is below
+    /// `pct`. Default 0: with `pct=100` every message is sampled, with
+    /// `pct=0` none.
+    pub pct_sample: u8,
+    /// The most DNS queries one evaluation makes (policy discovery, tree
+    /// walks for alignment, the non-existence check). An alignment check the
+    /// cap cuts short counts as not aligned. Default 32.
+    pub max_queries: usize,
+}
+
+impl Default for DmarcConfig {
+    fn default() -> Self {
+        DmarcConfig {
+            rules: DmarcRules::Rfc9989,
+            public_suffixes: PublicSuffixList::embedded(),
+            pct_sample: 0,
+            max_queries: 32,
+        }
+    }
+}
+
+/// An authenticated identifier DMARC may align with the Author Domain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Identifier<R> {
+    /// The SPF or DKIM result for it.
+    pub result: R,
+    /// The domain (SPF: MAIL FROM's, or HELO's for the null reverse-path;
+    /// DKIM: `d=`).
+    pub domain: String,
+}
+
+/// What DMARC evaluates: the Author Domain and the authentication results.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DmarcInput {
+    /// The Author Domain ([`super::author_domain`]), or why there is none.
+    pub author_domain: Result<String, AuthorDomainError>,
+    /// The SPF result, if SPF was checked.
+    pub spf: Option<Identifier<SpfResult>>,
+    /// One entry per DKIM signature.
+    pub dkim: Vec<Identifier<DkimResult>>,
+}
+
+impl DmarcInput {
+    /// An input for `author_domain` with no authentication results yet.
+    pub fn new(author_domain: &str) -> DmarcInput {
+        DmarcInput {
+            author_domain: Ok(author_domain.to_string()),
+            spf: None,
+            dkim: Vec::new(),
+        }
+    }
+
+    /// An input for a message whose header section gave this Author Domain
+    /// (or error).
+    pub fn from_author(author_domain: Result<String, AuthorDomainError>) -> DmarcInput {
+        DmarcInput {
+            author_domain,
+            spf: None,
+            dkim: Vec::new(),
+        }
+    }
+
+    /// Adds the SPF outcome (its checked domain is MAIL FROM's, or HELO's
+    /// for the null reverse-path).
+    pub fn with_spf(mut self, outcome: &SpfOutcome) -> DmarcInput {
+        self.spf = Some(Identifier {
+            result: outcome.result,
+            domain: outcome.domain.clone(),
+        });
+        self
+    }
+
+    /// Adds DKIM outcomes.
+    pub fn with_dkim<'a>(mut self, outcomes: impl IntoIterator<Item = &'a DkimOutcome>) -> Self {
+        self.dkim.extend(outcomes.into_iter().map(|o| Identifier {
+            result: o.result,
+            domain: o.domain.clone(),
+        }));
+        self
+    }
+}
+
+/// Which tag gave the policy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PolicySource {
+    /// No record applies.
+    NoRecord,
+    /// `p`: the record is the Author Domain's own.
+    Domain,
+    /// `sp` (or `p` when `sp` is absent): the record is an ancestor's.
+    Subdomain,
+    /// `np`: an ancestor's record, and the Author Domain does not exist.
+    NonExistent,
+}
+
+/// Why the result is what it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DmarcReason {
+    /// SPF passed for an aligned domain.
+    AlignedSpf,
+    /// A DKIM signature of an aligned domain passed.
+    AlignedDkim(String),
+    /// No aligned identifier passed.
+    NotAligned,
+    /// No DMARC record was found for the Author Domain.
+    NoRecord,
+    /// The message has no single Author Domain.
+    Author(AuthorDomainError),
+    /// The Author Domain is not a valid domain name.
+    BadAuthorDomain(String),
+    /// The record that applies does not parse.
+    InvalidRecord {
+        /// Where it was found.
+        domain: String,
+        /// What is wrong.
+        error: RecordError,
+    },
+    /// A DNS query failed temporarily.
+    DnsFailure(String),
+}
+
+impl fmt::Display for DmarcReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DmarcReason::AlignedSpf => f.write_str("aligned SPF pass"),
+            DmarcReason::AlignedDkim(d) => write!(f, "aligned DKIM pass (d={d})"),
+            DmarcReason::NotAligned => f.write_str("no aligned SPF or DKIM pass"),
+            DmarcReason::NoRecord => f.write_str("no DMARC record"),
+            DmarcReason::Author(e) => write!(f, "no single author domain: {e}"),
+            DmarcReason::BadAuthorDomain(d) => {
+                write!(f, "author domain {d:?} is not a domain name")
+            }
+            DmarcReason::InvalidRecord { domain, error } => {
+                write!(f, "the DMARC record of {domain} is invalid: {error}")
+            }
+            DmarcReason::DnsFailure(name) => write!(f, "temporary DNS failure for {name}"),
+        }
+    }
+}
+
+/// The verdict of a DMARC evaluation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DmarcOutcome {
+    /// `pass`, `fail`, `none`, `temperror` or `permerror`.
+    pub result: DmarcResult,
+    /// The Author Domain (empty when there is none).
+    pub author_domain: String,
+    /// Where the policy record was found (the Author Domain, or an
+    /// ancestor), when one was.
+    pub policy_domain: Option<String>,
+    /// The Author Domain's organizational domain, when it was needed and
+    /// determined.
+    pub organizational_domain: Option<String>,
+    /// The record that applies.
+    pub record: Option<DmarcRecord>,
+    /// Which tag gave the policy.
+    pub policy_source: PolicySource,
+    /// The policy the record requests for this domain (`p`, `sp` or `np`),
+    /// before `t` and `pct`.
+    pub requested_policy: Policy,
+    /// The policy to apply to a message that does not pass: the requested
+    /// one, one step less strict under `t=y` (RFC 9989) or when `pct`
+    /// did not sample the message (RFC 7489). `none` without a record.
+    pub policy: Policy,
+    /// Whether `t=y` or `pct` lowered the policy.
+    pub policy_lowered: bool,
+    /// An SPF pass for a domain aligned with the Author Domain.
+    pub spf_aligned: bool,
+    /// A DKIM pass for a domain aligned with the Author Domain.
+    pub dkim_aligned: bool,
+    /// The `d=` of the first aligned passing signature.
+    pub aligned_dkim_domain: Option<String>,
+    /// Why.
+    pub reason: DmarcReason,
+    /// DNS queries made.
+    pub dns_queries: usize,
+}
+
+impl DmarcOutcome {
+    /// The policy to act on for this message: `none` when the result is not
+    /// `fail`, [`DmarcOutcome::policy`] when it is.
+    pub fn disposition(&self) -> Policy {
+        if self.result == DmarcResult::Fail {
+            self.policy
+        } else {
+            Policy::None
+        }
+    }
+}
+
+/// What a `_dmarc` TXT lookup found.
+#[derive(Clone, Debug)]
+enum Lookup {
+    Nothing,
+    Record(DmarcRecord),
+    Invalid(RecordError),
+    TempFail,
+}
+
+impl Lookup {
+    fn from_answer(answer: &Answer) -> Lookup {
+        if answer.failure().is_some() {
+            return Lookup::TempFail;
+        }
+        let texts: Vec<String> = answer
+            .txt()
+            .map(|t| String::from_utf8_lossy(&t.joined()).into_owned())
+            .filter(|t| is_dmarc_version(t))
+            .take(2)
+            .collect();
+        match <[String; 1]>::try_from(texts) {
+            Ok([text]) => match DmarcRecord::parse(&text) {
+                Ok(record) => Lookup::Record(record),
+                Err(e) => Lookup::Invalid(e),
+            },
+            // None, or several: RFC 9989 §4.10 discards them all.
+            Err(_) => Lookup::Nothing,
+        }
+    }
+
+    fn found(&self) -> Result<Found, ()> {
+        match self {
+            Lookup::Nothing => Ok(Found::Nothing),
+            Lookup::Record(r) => Ok(Found::Record(r.psd())),
+            Lookup::Invalid(_) => Ok(Found::Record(Psd::Unspecified)),
+            Lookup::TempFail => Err(()),
+        }
+    }
+}
+
+/// Does an address lookup prove the name absent (NXDOMAIN or NODATA)?
+fn proves_absent(answer: &Answer) -> Option<bool> {
+    if answer.failure().is_some() {
+        None
+    } else {
+        Some(answer.is_void())
+    }
+}
+
+/// DMARC evaluation as a [`DnsMachine`]. Drive it with
+/// [`mailsec_dns::drive`] (or your own loop) to a [`DmarcOutcome`].
+///
+/// Queries are asked one at a time, since each step of a tree walk depends
+/// on the last, except for the non-existence check (A, AAAA and MX of the
+/// Author Domain, asked together).
+#[derive(Debug)]
+pub struct DmarcEvaluator {
+    config: DmarcConfig,
+    input: DmarcInput,
+    author: Result<Name, DmarcReason>,
+    /// `_dmarc` results by the name under `_dmarc`.
+    txt: BTreeMap<Name, Lookup>,
+    /// Non-existence of the Author Domain: `Some(true)` when A, AAAA and MX
+    /// all came back NXDOMAIN or NODATA.
+    nonexistent: Option<bool>,
+    pending: Vec<Query>,
+    queries: usize,
+    outcome: Option<DmarcOutcome>,
+}
+
+/// A transient return value, never stored: its size does not matter.
+#[allow(clippy::large_enum_variant)]
+enum Next {
+    Need(Vec<Query>),
+    Done(DmarcOutcome),
+}
+
+impl DmarcEvaluator {
+    /// An evaluation of `input` under `config`.
+    pub fn new(config: DmarcConfig, input: DmarcInput) -> DmarcEvaluator {
+        let author = match &input.author_domain {
+            Err(e) => Err(DmarcReason::Author(e.clone())),
+            Ok(domain) => match Name::new(domain) {
+                Ok(name) if !name.is_root() => Ok(lowercase(&name)),
+                _ => Err(DmarcReason::BadAuthorDomain(domain.clone())),
+            },
+        };
+        let mut evaluator = DmarcEvaluator {
+            config,
+            input,
+            author,
+            txt: BTreeMap::new(),
+            nonexistent: None,
+            pending: Vec::new(),
+            queries: 0,
+            outcome: None,
+        };
+        evaluator.advance();
+        evaluator
+    }
+
+    fn advance(&mut self) {
+        match self.next() {
+            Next::Done(outcome) => {
+                self.pending.clear();
+                self.outcome = Some(outcome);
+            }
+            Next::Need(queries) => self.pending = queries,
+        }
+    }
+
+    fn budget_left(&self) -> bool {
+        self.queries < self.config.max_queries
+    }
+
+    fn base_outcome(&self, result: DmarcResult, reason: DmarcReason) -> DmarcOutcome {
+        DmarcOutcome {
+            result,
+            author_domain: self.input.author_domain.clone().unwrap_or_default(),
+            policy_domain: None,
+            organizational_domain: None,
+            record: None,
+            policy_source: PolicySource::NoRecord,
+            requested_policy: Policy::None,
+            policy: Policy::None,
+            policy_lowered: false,
+            spf_aligned: false,
+            dkim_aligned: false,
+            aligned_dkim_domain: None,
+            reason,
+            dns_queries: self.queries,
+        }
+    }
+
+    /// Runs the evaluation as far as the answers so far allow.
+    fn next(&self) -> Next {
+        let author = match &self.author {
+            Ok(a) => a.clone(),
+            Err(reason) => {
+                return Next::Done(self.base_outcome(DmarcResult::PermError, reason.clone()));
+            }
+        };
+        // 1. Policy discovery.
+        let candidates = match self.config.rules {
+            DmarcRules::Rfc9989 => tree_walk::walk_names(&author),
+            DmarcRules::Rfc7489 => {
+                let org = self
+                    .config
+                    .public_suffixes
+                    .organizational_domain(author.as_str());
+                let mut names = vec![author.clone()];
+                if let Ok(org) = Name::new(&org)
+                    && org != author
+                {
+                    names.push(org);
+                }
+                names
+            }
+        };
+        let mut policy_at: Option<(Name, DmarcRecord)> = None;
+        for name in candidates {
+            match self.txt.get(&name) {
+                None if self.budget_left() => return Next::Need(vec![dmarc_query(&name)]),
+                None => {
+                    return Next::Done(self.base_outcome(
+                        DmarcResult::TempError,
+                        DmarcReason::DnsFailure(name.to_string()),
+                    ));
+                }
+                Some(Lookup::TempFail) => {
+                    return Next::Done(self.base_outcome(
+                        DmarcResult::TempError,
+                        DmarcReason::DnsFailure(name.to_string()),
+                    ));
+                }
+                Some(Lookup::Invalid(error)) => {
+                    let mut out = self.base_outcome(
+                        DmarcResult::PermError,
+                        DmarcReason::InvalidRecord {
+                            domain: name.to_string(),
+                            error: error.clone(),
+                        },
+                    );
+                    out.policy_domain = Some(name.to_string());
+                    return Next::Done(out);
+                }
+                Some(Lookup::Record(record)) => {
+                    policy_at = Some((name, record.clone()));
+                    break;
+                }
+                Some(Lookup::Nothing) => {}
+            }
+        }
+
+        // 2. Alignment.
+        let Some((policy_name, record)) = policy_at else {
+            // No record: every domain is its own organizational domain, so
+            // alignment (reported, not acted on) is equality.
+            let mut out = self.base_outcome(DmarcResult::None, DmarcReason::NoRecord);
+            out.spf_aligned = self
+                .passing_spf()
+                .is_some_and(|d| same_domain(d, author.as_str()));
+            out.aligned_dkim_domain = self
+                .passing_dkim()
+                .find(|d| same_domain(d, author.as_str()))
+                .map(str::to_string);
+            out.dkim_aligned = out.aligned_dkim_domain.is_some();
+            return Next::Done(out);
+        };
+        let mut org_of_author: Option<Name> = None;
+        let mut alignment_failed = false;
+        let mut spf_aligned = false;
+        if let Some(domain) = self.passing_spf() {
+            match self.aligned(&author, domain, record.spf_alignment(), &mut org_of_author) {
+                Aligned::Yes => spf_aligned = true,
+                Aligned::No => {}
+                Aligned::Failed => alignment_failed = true,
+                Aligned::Need(q) => return Next::Need(q),
+            }
+        }
+        let mut aligned_dkim_domain = None;
+        for domain in self.passing_dkim() {
+            match self.aligned(&author, domain, record.dkim_alignment(), &mut org_of_author) {
+                Aligned::Yes => {
+                    aligned_dkim_domain = Some(domain.to_ascii_lowercase());
+                    break;
+                }
+                Aligned::No => {}
+                Aligned::Failed => alignment_failed = true,
+                Aligned::Need(q) => return Next::Need(q),
+            }
+        }
+
+        // 3. The policy for this domain.
+        let at_author = policy_name == author;
+        let (mut source, mut requested) = if at_author {
+            (PolicySource::Domain, record.policy.unwrap_or(Policy::None))
+        } else {
+            let sub = record
+                .subdomain_policy
+                .or(record.policy)
+                .unwrap_or(Policy::None);
+            (PolicySource::Subdomain, sub)
+        };
+        if !at_author
+            && self.config.rules == DmarcRules::Rfc9989
+            && let Some(np) = record.nonexistent_policy
+        {
+            match self.nonexistent {
+                None if self.budget_left() => {
+                    return Next::Need(vec![
+                        Query::a(author.clone()),
+                        Query::aaaa(author.clone()),
+                        Query::mx(author.clone()),
+                    ]);
+                }
+                Some(true) => {
+                    source = PolicySource::NonExistent;
+                    requested = np;
+                }
+                _ => {}
+            }
+        }
+        let lowered = match self.config.rules {
+            DmarcRules::Rfc9989 => record.is_testing(),
+            DmarcRules::Rfc7489 => self.config.pct_sample >= record.percent(),
+        };
+        let policy = if lowered {
+            requested.relaxed_one_step()
+        } else {
+            requested
+        };
+
+        let dkim_aligned = aligned_dkim_domain.is_some();
+        let (result, reason) = if let Some(d) = &aligned_dkim_domain {
+            (DmarcResult::Pass, DmarcReason::AlignedDkim(d.clone()))
+        } else if spf_aligned {
+            (DmarcResult::Pass, DmarcReason::AlignedSpf)
+        } else if alignment_failed {
+            (
+                DmarcResult::TempError,
+                DmarcReason::DnsFailure("an organizational domain".into()),
+            )
+        } else {
+            (DmarcResult::Fail, DmarcReason::NotAligned)
+        };
+        let mut out = self.base_outcome(result, reason);
+        out.policy_domain = Some(policy_name.to_string());
+        out.organizational_domain = org_of_author.map(|n| n.to_string());
+        out.record = Some(record);
+        out.policy_source = source;
+        out.requested_policy = requested;
+        out.policy = policy;
+        out.policy_lowered = lowered && policy != requested;
+        out.spf_aligned = spf_aligned;
+        out.dkim_aligned = dkim_aligned;
+        out.aligned_dkim_domain = aligned_dkim_domain;
+        Next::Done(out)
+    }
+
+    fn passing_spf(&self) -> Option<&str> {
+        self.input
+            .spf
+            .as_ref()
+            .filter(|s| s.result == SpfResult::Pass)
+            .map(|s| s.domain.as_str())
+    }
+
+    fn passing_dkim(&self) -> impl Iterator<Item = &str> {
+        self.input
+            .dkim
+            .iter()
+            .filter(|d| d.result == DkimResult::Pass)
+            .map(|d| d.domain.as_str())
+    }
+
+    /// Is `domain` aligned with `author` in `mode`? May need a query.
+    fn aligned(
+        &self,
+        author: &Name,
+        domain: &str,
+        mode: AlignmentMode,
+        org_of_author: &mut Option<Name>,
+    ) -> Aligned {
+        let Some(domain) = normalize(domain) else {
+            return Aligned::No;
+        };
+        if domain == *author {
+            return Aligned::Yes;
+        }
+        if mode == AlignmentMode::Strict {
+            return Aligned::No;
+        }
+        match self.config.rules {
+            DmarcRules::Rfc7489 => {
+                let psl = &self.config.public_suffixes;
+                let a = psl.organizational_domain(author.as_str());
+                if org_of_author.is_none() {
+                    *org_of_author = Name::new(&a).ok();
+                }
+                if a == psl.organizational_domain(domain.as_str()) {
+                    Aligned::Yes
+                } else {
+                    Aligned::No
+                }
+            }
+            DmarcRules::Rfc9989 => {
+                let org = match org_of_author {
+                    Some(o) => o.clone(),
+                    None => match self.walk(author) {
+                        Walk::Done(o) => {
+                            *org_of_author = Some(o.clone());
+                            o
+                        }
+                        Walk::Need(name) => return self.ask(&name),
+                        Walk::Failed(()) => return Aligned::Failed,
+                    },
+                };
+                // An organizational domain is an ancestor (or self): the two
+                // can only match when `domain` lies under the author's.
+                if !(domain == org || domain.is_subdomain_of(&org)) {
+                    return Aligned::No;
+                }
+                match self.walk(&domain) {
+                    Walk::Done(o) if o == org => Aligned::Yes,
+                    Walk::Done(_) => Aligned::No,
+                    Walk::Need(name) => self.ask(&name),
+                    Walk::Failed(()) => Aligned::Failed,
+                }
+            }
+        }
+    }
+
+    fn walk(&self, start: &Name) -> Walk<()> {
+        tree_walk::organizational_domain(start, |name| match self.txt.get(name) {
+            None => Ok(None),
+            Some(lookup) => lookup.found().map(Some),
+        })
+    }
+
+    fn ask(&self, name: &Name) -> Aligned {
+        if self.budget_left() {
+            Aligned::Need(vec![dmarc_query(name)])
+        } else {
+            Aligned::No
+        }
+    }
+}
+
+enum Aligned {
+    Yes,
+    No,
+    Failed,
+    Need(Vec<Query>),
+}
+
+fn dmarc_query(name: &Name) -> Query {
+    // `prepend` fails only for a name at the length limit: then the query
+    // goes to a name that cannot exist, which answers NXDOMAIN.
+    Query::txt(name.prepend("_dmarc").unwrap_or_else(|_| name.clone()))
+}
+
+fn lowercase(name: &Name) -> Name {
+    Name::new(&name.as_str().to_ascii_lowercase()).unwrap_or_else(|_| name.clone())
+}
+
+/// An identifier domain as a lower-case name (U-labels to A-labels).
+fn normalize(domain: &str) -> Option<Name> {
+    let ascii = if domain.is_ascii() {
+        domain.to_ascii_lowercase()
+    } else {
+        idna::domain_to_ascii(domain).ok()?
+    };
+    let name = Name::new(&ascii).ok()?;
+    (!name.is_root()).then_some(name)
+}
+
+fn same_domain(a: &str, b: &str) -> bool {
+    normalize(a).is_some_and(|a| a.as_str() == b)
+}
+
+impl DnsMachine for DmarcEvaluator {
+    type Output = DmarcOutcome;
+
+    fn poll(&mut self) -> Step<'_, DmarcOutcome> {
+        match &self.outcome {
+            Some(outcome) => Step::Done(outcome.clone()),
+            None => Step::NeedDns(&self.pending),
+        }
+    }
+
+    fn provide(&mut self, answers: Vec<Answer>) -> Result<(), ProvideError> {
+        if self.outcome.is_some() || self.pending.is_empty() {
+            return Err(ProvideError::NotWaiting);
+        }
+        if answers.len() != self.pending.len() {
+            return Err(ProvideError::AnswerCount {
+                expected: self.pending.len(),
+                got: answers.len(),
+            });
+        }
+        let pending = core::mem::take(&mut self.pending);
+        self.queries = self.queries.saturating_add(pending.len());
+        let mut absent = Some(true);
+        for (query, answer) in pending.iter().zip(&answers) {
+            match query.record_type {
+                RecordType::Txt => {
+                    let under = query
+                        .name
+                        .as_str()
+                        .strip_prefix("_dmarc.")
+                        .and_then(|n| Name::new(n).ok())
+                        .unwrap_or_else(|| query.name.clone());
+                    self.txt.insert(under, Lookup::from_answer(answer));
+                }
+                _ => {
+                    absent = match (absent, proves_absent(answer)) {
+                        (Some(a), Some(b)) => Some(a && b),
+                        _ => None,
+                    };
+                }
+            }
+        }
+        if pending.iter().any(|q| q.record_type != RecordType::Txt) {
+            // A failed lookup proves nothing: the domain is taken to exist.
+            self.nonexistent = Some(absent.unwrap_or(false));
+        }
+        self.advance();
+        Ok(())
+    }
+}

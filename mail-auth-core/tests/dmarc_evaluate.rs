@@ -1,0 +1,437 @@
+//! DMARC evaluation against DNS fixtures (the `--dns` YAML format): policy
+//! discovery under RFC 9989 and RFC 7489, alignment, `sp`/`np`/`t`/`pct`,
+//! DNS failures and the query cap.
+
+use mail_auth_core::dkim::DkimResult;
+use mail_auth_core::dmarc::{
+    AuthorDomainError, DmarcConfig, DmarcEvaluator, DmarcInput, DmarcOutcome, DmarcReason,
+    DmarcResult, DmarcRules, Identifier, Policy, PolicySource, author_domain,
+};
+use mail_auth_core::spf::SpfResult;
+use mailsec_dns::Fixture;
+use mailsec_message::{HeaderBlock, Limits};
+
+fn zone(yaml: &str) -> Fixture {
+    Fixture::from_yaml_str(yaml).unwrap()
+}
+
+fn input(author: &str, spf: Option<(&str, SpfResult)>, dkim: &[(&str, DkimResult)]) -> DmarcInput {
+    let mut input = DmarcInput::new(author);
+    input.spf = spf.map(|(d, r)| Identifier {
+        result: r,
+        domain: d.into(),
+    });
+    input.dkim = dkim
+        .iter()
+        .map(|(d, r)| Identifier {
+            result: *r,
+            domain: (*d).into(),
+        })
+        .collect();
+    input
+}
+
+fn run_with(config: DmarcConfig, fixture: &Fixture, input: DmarcInput) -> DmarcOutcome {
+    let mut machine = DmarcEvaluator::new(config, input);
+    mailsec_dns::drive(&mut machine, fixture.resolver()).unwrap()
+}
+
+fn run(fixture: &Fixture, input: DmarcInput) -> DmarcOutcome {
+    run_with(DmarcConfig::default(), fixture, input)
+}
+
+fn rfc7489() -> DmarcConfig {
+    DmarcConfig {
+        rules: DmarcRules::Rfc7489,
+        ..DmarcConfig::default()
+    }
+}
+
+const PASS: SpfResult = SpfResult::Pass;
+const DPASS: DkimResult = DkimResult::Pass;
+
+#[test]
+fn record_at_author_domain_and_aligned_spf() {
+    let z = zone("_dmarc.example.com: [{TXT: 'v=DMARC1; p=reject'}]");
+    let out = run(&z, input("example.com", Some(("example.com", PASS)), &[]));
+    assert_eq!(out.result, DmarcResult::Pass);
+    assert!(out.spf_aligned && !out.dkim_aligned);
+    assert_eq!(out.policy, Policy::Reject);
+    assert_eq!(out.policy_source, PolicySource::Domain);
+    assert_eq!(out.policy_domain.as_deref(), Some("example.com"));
+    assert_eq!(out.reason, DmarcReason::AlignedSpf);
+    assert_eq!(out.dns_queries, 1);
+}
+
+#[test]
+fn failing_message_gets_the_policy() {
+    let z = zone("_dmarc.example.com: [{TXT: 'v=DMARC1; p=quarantine'}]");
+    let out = run(
+        &z,
+        input(
+            "example.com",
+            Some(("other.example", PASS)),
+            &[("example.com", DkimResult::Fail)],
+        ),
+    );
+    assert_eq!(out.result, DmarcResult::Fail);
+    assert_eq!(out.policy, Policy::Quarantine);
+    assert_eq!(out.disposition(), Policy::Quarantine);
+    assert_eq!(out.reason, DmarcReason::NotAligned);
+    // A softfail or neutral SPF never aligns.
+    let out = run(
+        &z,
+        input(
+            "example.com",
+            Some(("example.com", SpfResult::SoftFail)),
+            &[],
+        ),
+    );
+    assert_eq!(out.result, DmarcResult::Fail);
+}
+
+#[test]
+fn no_record_is_none() {
+    let z = zone("example.com: [{A: 192.0.2.1}]");
+    let out = run(
+        &z,
+        input("mail.example.com", Some(("mail.example.com", PASS)), &[]),
+    );
+    assert_eq!(out.result, DmarcResult::None);
+    assert_eq!(out.policy, Policy::None);
+    assert_eq!(out.policy_source, PolicySource::NoRecord);
+    assert!(out.spf_aligned, "reported aligned by equality");
+    // mail.example.com, example.com, com.
+    assert_eq!(out.dns_queries, 3);
+}
+
+#[test]
+fn tree_walk_finds_the_parent_policy_with_sp() {
+    let z = zone("_dmarc.example.com: [{TXT: 'v=DMARC1; p=reject; sp=quarantine'}]");
+    let out = run(
+        &z,
+        input("a.b.example.com", None, &[("example.com", DPASS)]),
+    );
+    assert_eq!(out.result, DmarcResult::Pass, "{out:?}");
+    assert_eq!(out.policy_source, PolicySource::Subdomain);
+    assert_eq!(out.policy, Policy::Quarantine);
+    assert_eq!(out.organizational_domain.as_deref(), Some("example.com"));
+    assert_eq!(out.aligned_dkim_domain.as_deref(), Some("example.com"));
+    // sp absent: p applies to subdomains.
+    let z = zone("_dmarc.example.com: [{TXT: 'v=DMARC1; p=reject'}]");
+    let out = run(&z, input("a.example.com", None, &[]));
+    assert_eq!(
+        (out.result, out.policy),
+        (DmarcResult::Fail, Policy::Reject)
+    );
+}
+
+#[test]
+fn np_applies_only_to_non_existent_domains() {
+    let yaml = "
+_dmarc.example.com: [{TXT: 'v=DMARC1; p=none; sp=quarantine; np=reject'}]
+exists.example.com: [{A: 192.0.2.1}]
+onlymx.example.com: [{MX: [10, mx.example.com]}]
+";
+    let z = zone(yaml);
+    let out = run(&z, input("ghost.example.com", None, &[]));
+    assert_eq!(
+        (out.policy_source, out.policy),
+        (PolicySource::NonExistent, Policy::Reject)
+    );
+    let out = run(&z, input("exists.example.com", None, &[]));
+    assert_eq!(
+        (out.policy_source, out.policy),
+        (PolicySource::Subdomain, Policy::Quarantine)
+    );
+    let out = run(&z, input("onlymx.example.com", None, &[]));
+    assert_eq!(out.policy, Policy::Quarantine);
+    // A timeout proves nothing: the domain is taken to exist.
+    let z = zone(&format!("{yaml}\nslow.example.com: [TIMEOUT]\n"));
+    let out = run(&z, input("slow.example.com", None, &[]));
+    assert_eq!(out.policy, Policy::Quarantine);
+    // RFC 7489 has no np.
+    let z = zone(yaml);
+    let out = run_with(rfc7489(), &z, input("ghost.example.com", None, &[]));
+    assert_eq!(out.policy, Policy::Quarantine);
+}
+
+#[test]
+fn testing_mode_lowers_the_policy() {
+    let z = zone("_dmarc.example.com: [{TXT: 'v=DMARC1; p=reject; t=y'}]");
+    let out = run(&z, input("example.com", None, &[]));
+    assert_eq!(
+        (out.requested_policy, out.policy),
+        (Policy::Reject, Policy::Quarantine)
+    );
+    assert!(out.policy_lowered);
+    let z = zone("_dmarc.example.com: [{TXT: 'v=DMARC1; p=quarantine; t=y'}]");
+    assert_eq!(
+        run(&z, input("example.com", None, &[])).policy,
+        Policy::None
+    );
+    // RFC 7489 ignores t; RFC 9989 ignores pct.
+    let z = zone("_dmarc.example.com: [{TXT: 'v=DMARC1; p=reject; t=y; pct=0'}]");
+    assert_eq!(
+        run(&z, input("example.com", None, &[])).policy,
+        Policy::Quarantine
+    );
+    let out = run_with(rfc7489(), &z, input("example.com", None, &[]));
+    assert_eq!(out.policy, Policy::Quarantine, "pct=0 samples nothing");
+}
+
+#[test]
+fn pct_sampling_under_rfc7489() {
+    let z = zone("_dmarc.example.com: [{TXT: 'v=DMARC1; p=reject; pct=50'}]");
+    for (sample, expect) in [
+        (0, Policy::Reject),
+        (49, Policy::Reject),
+        (50, Policy::Quarantine),
+        (99, Policy::Quarantine),
+    ] {
+        let config = DmarcConfig {
+            pct_sample: sample,
+            ..rfc7489()
+        };
+        assert_eq!(
+            run_with(config, &z, input("example.com", None, &[])).policy,
+            expect,
+            "{sample}"
+        );
+    }
+    let z = zone("_dmarc.example.com: [{TXT: 'v=DMARC1; p=quarantine'}]");
+    let config = DmarcConfig {
+        pct_sample: 99,
+        ..rfc7489()
+    };
+    assert_eq!(
+        run_with(config, &z, input("example.com", None, &[])).policy,
+        Policy::Quarantine
+    );
+}
+
+#[test]
+fn strict_and_relaxed_alignment() {
+    let z = zone("_dmarc.example.com: [{TXT: 'v=DMARC1; p=reject; adkim=s; aspf=s'}]");
+    let out = run(
+        &z,
+        input(
+            "example.com",
+            Some(("mail.example.com", PASS)),
+            &[("sub.example.com", DPASS)],
+        ),
+    );
+    assert_eq!(out.result, DmarcResult::Fail);
+    let out = run(&z, input("example.com", None, &[("EXAMPLE.com", DPASS)]));
+    assert_eq!(out.result, DmarcResult::Pass, "case-insensitive");
+    let z = zone("_dmarc.example.com: [{TXT: 'v=DMARC1; p=reject'}]");
+    let out = run(
+        &z,
+        input(
+            "news.example.com",
+            Some(("bounce.example.com", PASS)),
+            &[("other.example", DPASS)],
+        ),
+    );
+    assert_eq!(out.result, DmarcResult::Pass);
+    assert!(out.spf_aligned && !out.dkim_aligned);
+}
+
+#[test]
+fn psd_n_splits_organizations() {
+    // a.example.com declares itself an organization: b.example.com's
+    // signatures no longer align with it.
+    let z = zone(
+        "
+_dmarc.example.com: [{TXT: 'v=DMARC1; p=reject'}]
+_dmarc.a.example.com: [{TXT: 'v=DMARC1; p=reject; psd=n'}]
+",
+    );
+    let out = run(
+        &z,
+        input("x.a.example.com", None, &[("example.com", DPASS)]),
+    );
+    assert_eq!(out.result, DmarcResult::Fail);
+    assert_eq!(out.organizational_domain.as_deref(), Some("a.example.com"));
+    let out = run(
+        &z,
+        input("x.a.example.com", None, &[("y.a.example.com", DPASS)]),
+    );
+    assert_eq!(out.result, DmarcResult::Pass);
+}
+
+#[test]
+fn psd_y_makes_the_label_below_the_organization() {
+    let z = zone(
+        "
+_dmarc.gov.example: [{TXT: 'v=DMARC1; p=reject; psd=y'}]
+",
+    );
+    let out = run(
+        &z,
+        input(
+            "mail.agency.gov.example",
+            None,
+            &[("agency.gov.example", DPASS)],
+        ),
+    );
+    assert_eq!(out.result, DmarcResult::Pass, "{out:?}");
+    assert_eq!(
+        out.organizational_domain.as_deref(),
+        Some("agency.gov.example")
+    );
+    let out = run(
+        &z,
+        input(
+            "mail.agency.gov.example",
+            None,
+            &[("other.gov.example", DPASS)],
+        ),
+    );
+    assert_eq!(out.result, DmarcResult::Fail);
+    assert_eq!(out.policy_domain.as_deref(), Some("gov.example"));
+}
+
+#[test]
+fn rfc7489_uses_the_public_suffix_list() {
+    let z = zone("_dmarc.example.co.uk: [{TXT: 'v=DMARC1; p=reject; sp=none'}]");
+    let out = run_with(
+        rfc7489(),
+        &z,
+        input("a.b.example.co.uk", Some(("x.example.co.uk", PASS)), &[]),
+    );
+    assert_eq!(out.result, DmarcResult::Pass);
+    assert_eq!(out.policy, Policy::None);
+    assert_eq!(out.organizational_domain.as_deref(), Some("example.co.uk"));
+    // Two queries: the author domain and the organizational domain.
+    assert_eq!(out.dns_queries, 2);
+    let out = run_with(
+        rfc7489(),
+        &z,
+        input("a.b.example.co.uk", Some(("other.co.uk", PASS)), &[]),
+    );
+    assert_eq!(out.result, DmarcResult::Fail);
+    // A record only at co.uk is never consulted under RFC 7489.
+    let z = zone("_dmarc.co.uk: [{TXT: 'v=DMARC1; p=reject'}]");
+    let out = run_with(rfc7489(), &z, input("example.co.uk", None, &[]));
+    assert_eq!(out.result, DmarcResult::None);
+    // ... but RFC 9989's tree walk reaches it.
+    let out = run(&z, input("example.co.uk", None, &[]));
+    assert_eq!(out.result, DmarcResult::Fail);
+}
+
+#[test]
+fn multiple_and_foreign_records() {
+    let z = zone(
+        "
+_dmarc.example.com: [{TXT: 'v=DMARC1; p=reject'}, {TXT: 'v=DMARC1; p=none'}]
+_dmarc.example.org: [{TXT: 'v=spf1 -all'}, {TXT: 'v=DMARC1; p=quarantine'}]
+",
+    );
+    // Two records: discarded, and the walk goes on (to .com: nothing).
+    assert_eq!(
+        run(&z, input("example.com", None, &[])).result,
+        DmarcResult::None
+    );
+    let out = run(&z, input("example.org", None, &[]));
+    assert_eq!(
+        (out.result, out.policy),
+        (DmarcResult::Fail, Policy::Quarantine)
+    );
+}
+
+#[test]
+fn record_strings_are_joined_without_spaces() {
+    let z = zone("_dmarc.example.com: [{TXT: ['v=DMARC1; p=rej', 'ect']}]");
+    assert_eq!(
+        run(&z, input("example.com", None, &[])).policy,
+        Policy::Reject
+    );
+}
+
+#[test]
+fn invalid_record_is_permerror() {
+    let z = zone("_dmarc.example.com: [{TXT: 'v=DMARC1; p=bogus'}]");
+    let out = run(&z, input("example.com", Some(("example.com", PASS)), &[]));
+    assert_eq!(out.result, DmarcResult::PermError);
+    assert!(matches!(out.reason, DmarcReason::InvalidRecord { .. }));
+    // An absent p means none.
+    let z = zone("_dmarc.example.com: [{TXT: 'v=DMARC1; rua=mailto:r@example.com'}]");
+    let out = run(&z, input("example.com", None, &[]));
+    assert_eq!((out.result, out.policy), (DmarcResult::Fail, Policy::None));
+}
+
+#[test]
+fn dns_failures_are_temperror() {
+    let z = zone("_dmarc.example.com: [TIMEOUT]");
+    let out = run(&z, input("example.com", Some(("example.com", PASS)), &[]));
+    assert_eq!(out.result, DmarcResult::TempError);
+    // A failure higher in the walk, after nothing at the author domain.
+    let out = run(&z, input("a.example.com", None, &[]));
+    assert_eq!(out.result, DmarcResult::TempError);
+    // A failure while finding an identifier's organizational domain, with
+    // no other aligned pass.
+    let z = zone(
+        "
+_dmarc.example.com: [{TXT: 'v=DMARC1; p=reject'}]
+_dmarc.x.example.com: [TIMEOUT]
+",
+    );
+    let out = run(&z, input("example.com", None, &[("x.example.com", DPASS)]));
+    assert_eq!(out.result, DmarcResult::TempError, "{out:?}");
+    let out = run(
+        &z,
+        input(
+            "example.com",
+            Some(("example.com", PASS)),
+            &[("x.example.com", DPASS)],
+        ),
+    );
+    assert_eq!(out.result, DmarcResult::Pass);
+}
+
+#[test]
+fn long_names_take_at_most_eight_queries() {
+    let z = zone("_dmarc.example.com: [{TXT: 'v=DMARC1; p=reject'}]");
+    let author = "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.example.com";
+    let out = run(&z, input(author, None, &[]));
+    assert_eq!(out.result, DmarcResult::Fail);
+    assert_eq!(out.dns_queries, 7, "the name, 7 labels ... 2 labels");
+    let z = zone("x.example: [{A: 192.0.2.1}]");
+    let out = run(&z, input(author, None, &[]));
+    assert_eq!((out.result, out.dns_queries), (DmarcResult::None, 8));
+}
+
+#[test]
+fn query_cap_holds_with_many_signatures() {
+    let z = zone("_dmarc.example.com: [{TXT: 'v=DMARC1; p=reject'}]");
+    let dkim: Vec<(String, DkimResult)> = (0..20)
+        .map(|i| (format!("s{i}.a.b.c.d.e.example.com"), DPASS))
+        .collect();
+    let dkim_refs: Vec<(&str, DkimResult)> = dkim.iter().map(|(d, r)| (d.as_str(), *r)).collect();
+    let config = DmarcConfig {
+        max_queries: 10,
+        ..DmarcConfig::default()
+    };
+    let out = run_with(config, &z, input("example.com", None, &dkim_refs));
+    assert!(out.dns_queries <= 10, "{}", out.dns_queries);
+    // Each subdomain walks up to example.com and aligns: the first one does.
+    assert_eq!(out.result, DmarcResult::Pass);
+}
+
+#[test]
+fn author_domain_from_the_header() {
+    let header = b"From: Alice <alice@Example.COM>\r\nSubject: hi\r\n\r\n";
+    let block = HeaderBlock::parse(header, &Limits::default()).unwrap();
+    assert_eq!(author_domain(&block).unwrap(), "example.com");
+    let header = b"From: a@example.com, b@example.org\r\n\r\n";
+    let block = HeaderBlock::parse(header, &Limits::default()).unwrap();
+    let err = author_domain(&block).unwrap_err();
+    assert!(matches!(err, AuthorDomainError::SeveralDomains(_)));
+    let z = zone("_dmarc.example.com: [{TXT: 'v=DMARC1; p=reject'}]");
+    let out = run(&z, DmarcInput::from_author(Err(err)));
+    assert_eq!(out.result, DmarcResult::PermError);
+    assert_eq!(out.dns_queries, 0);
+    let out = run(&z, DmarcInput::new("bad..domain"));
+    assert_eq!(out.result, DmarcResult::PermError);
+}
