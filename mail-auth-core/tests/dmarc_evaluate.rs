@@ -1,3 +1,9 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 //! DMARC evaluation against DNS fixtures (the `--dns` YAML format): policy
 //! discovery under RFC 9989 and RFC 7489, alignment, `sp`/`np`/`t`/`pct`,
 //! DNS failures and the query cap.

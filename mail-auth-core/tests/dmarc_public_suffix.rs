@@ -1,3 +1,9 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 //! The Public Suffix List's own registrable-domain checks
 //! (`../shared/vectors/psl/test_psl.txt`) through our organizational-domain
 //! function, with the list compiled in and with a caller-supplied list.
