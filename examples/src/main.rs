@@ -50,10 +50,10 @@ fn main() -> ExitCode {
             finish(Output::Text, commands::dkim::keygen(&algorithm, &out))
         }
         Command::Dmarc(args) => match args.command {
-            Some(DmarcCommand::Record { .. }) => {
-                finish(Output::Json, Err(not_yet("dmarc record", "DMARC, issue 8")))
+            Some(DmarcCommand::Record { text }) => {
+                finish(Output::Json, commands::dmarc::record(&text))
             }
-            None => finish(Output::Json, commands::pending::dmarc(&args)),
+            None => finish(Output::Json, commands::dmarc::run(&args)),
         },
         Command::Smime(cmd) => {
             let (name, output) = match cmd {

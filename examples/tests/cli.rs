@@ -146,18 +146,20 @@ fn pending_commands_say_so_after_loading_their_fixture() {
     let out = mailsec(&["dkim", "verify", "--dns"], None);
     assert_eq!(out.status.code(), Some(2), "--dns needs a value");
     let out = mailsec(
+        &["mta-sts", "resolve", "--domain", "example.com", "--dns"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2), "--dns needs a value");
+    let out = mailsec(
         &[
-            "dmarc",
-            "--ip",
-            "192.0.2.1",
-            "--helo",
-            "h.example",
-            "--sender",
-            "a@b.example",
+            "mta-sts",
+            "resolve",
+            "--domain",
+            "example.com",
             "--dns",
             zone.to_str().unwrap(),
         ],
-        Some(b"From: a@b\r\n\r\n"),
+        None,
     );
     assert_input_failure(&out, "not implemented yet");
     let bad = temp_file("bad-for-pending.yaml", b"x.example: [{A: nope}]\n");

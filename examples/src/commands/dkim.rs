@@ -18,6 +18,8 @@ use mail_auth_core::dkim::{
 use serde_json::{Value, json};
 
 use crate::cli::{DnsFlag, NowFlag};
+use mailsec_dns::MemoryResolver;
+
 use crate::support::{Failure, now, print_json, resolver};
 
 /// Chunk size for streaming.
@@ -99,13 +101,26 @@ pub(crate) fn verify(
     path: Option<&Path>,
 ) -> Result<(), Failure> {
     let zone = resolver(dns)?;
+    let (_, outcomes) = verify_message(&zone, now(now_flag), path)?;
+    print_json(&json!({ "signatures": outcomes.iter().map(outcome_json).collect::<Vec<_>>() }))
+}
+
+/// Verifies every DKIM signature of the message at `path` (standard input
+/// for `-` or none), streaming its body. Returns the header section (and
+/// whatever of the body was read with it, up to the header's end) and the
+/// outcomes.
+pub(crate) fn verify_message(
+    zone: &MemoryResolver,
+    now: u64,
+    path: Option<&Path>,
+) -> Result<(Vec<u8>, Vec<DkimOutcome>), Failure> {
     let (mut input, what) = open(path)?;
-    let (head, body_at) = read_header(&mut input, &what)?;
-    let config = VerifyConfig::new(now(now_flag));
+    let (mut head, body_at) = read_header(&mut input, &what)?;
+    let config = VerifyConfig::new(now);
     let (header, body_start) = head.split_at(body_at);
     let mut verifier =
         DkimVerifier::new(config, header).map_err(|e| Failure::new(format!("{what}: {e}")))?;
-    mailsec_dns::drive(&mut verifier, &zone)
+    mailsec_dns::drive(&mut verifier, zone)
         .map_err(|e| Failure::new(format!("internal error driving DKIM: {e}")))?;
     verifier.body(body_start);
     stream_rest(&mut input, &what, |chunk| {
@@ -113,7 +128,8 @@ pub(crate) fn verify(
         Ok(())
     })?;
     let outcomes = verifier.finish();
-    print_json(&json!({ "signatures": outcomes.iter().map(outcome_json).collect::<Vec<_>>() }))
+    head.truncate(body_at);
+    Ok((head, outcomes))
 }
 
 /// The contract's per-signature object, plus `identity`, `key_bits`,

@@ -1,7 +1,9 @@
 //! One module a command.
 
+pub(crate) mod auth_results;
 pub(crate) mod demo;
 pub(crate) mod dkim;
+pub(crate) mod dmarc;
 pub(crate) mod dns;
 pub(crate) mod message;
 pub(crate) mod pending;

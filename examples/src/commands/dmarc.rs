@@ -1,0 +1,201 @@
+//! `mailsec dmarc` (SPF, DKIM and DMARC for one message) and
+//! `mailsec dmarc record`.
+
+use std::path::Path;
+
+use mail_auth_core::dmarc::{
+    DmarcConfig, DmarcEvaluator, DmarcInput, DmarcOutcome, DmarcRecord, DmarcRules, PolicySource,
+    author_domain,
+};
+use mail_auth_core::spf::{SpfConfig, SpfEvaluator};
+use mailsec_message::{HeaderBlock, Limits};
+use serde_json::{Map, Value, json};
+
+use crate::cli::DmarcArgs;
+use crate::commands::{dkim, spf};
+use crate::support::{Failure, now, parse_ip, print_json, resolver};
+
+/// `mailsec dmarc --ip IP --helo NAME --sender ADDR [--dns FILE] [--now T]
+/// [--authserv-id ID] [--rfc7489] [--pct-sample N] [MESSAGE]`.
+pub(crate) fn run(args: &DmarcArgs) -> Result<(), Failure> {
+    let ip = parse_ip(args.ip.as_deref().unwrap_or_default())?;
+    let helo = args.helo.as_deref().unwrap_or_default();
+    let sender = args.sender.as_deref().unwrap_or_default();
+    let zone = resolver(&args.dns)?;
+    let now = now(&args.now);
+    let pct_sample = match args.pct_sample {
+        Some(n) if n <= 99 => n,
+        Some(n) => {
+            return Err(Failure::new(format!(
+                "invalid --pct-sample {n}: use a number from 0 to 99"
+            )));
+        }
+        None => random_percent()?,
+    };
+
+    let mut spf_machine = SpfEvaluator::mail_from(ip, helo, sender, SpfConfig::new(now));
+    let spf_outcome = mailsec_dns::drive(&mut spf_machine, &zone)
+        .map_err(|e| Failure::new(format!("internal error driving SPF: {e}")))?;
+
+    let (header, dkim_outcomes) = dkim::verify_message(&zone, now, args.message.as_deref())?;
+    let author = HeaderBlock::parse(&header, &Limits::default())
+        .map_err(|e| Failure::new(format!("the message's header section: {e}")))
+        .map(|block| author_domain(&block))?;
+
+    let config = DmarcConfig {
+        rules: if args.rfc7489 {
+            DmarcRules::Rfc7489
+        } else {
+            DmarcRules::Rfc9989
+        },
+        pct_sample,
+        ..DmarcConfig::default()
+    };
+    let input = DmarcInput::from_author(author)
+        .with_spf(&spf_outcome)
+        .with_dkim(&dkim_outcomes);
+    let mut machine = DmarcEvaluator::new(config, input);
+    let outcome = mailsec_dns::drive(&mut machine, &zone)
+        .map_err(|e| Failure::new(format!("internal error driving DMARC: {e}")))?;
+
+    let authserv_id = match &args.authserv_id {
+        Some(id) => id.clone(),
+        None => host_name(),
+    };
+    let field = crate::commands::auth_results::field_value(
+        &authserv_id,
+        &spf_outcome,
+        &dkim_outcomes,
+        &outcome,
+    );
+    print_json(&json!({
+        "spf": spf::outcome_json(&spf_outcome),
+        "dkim": { "signatures": dkim_outcomes.iter().map(dkim::outcome_json).collect::<Vec<_>>() },
+        "dmarc": outcome_json(&outcome, args.rfc7489),
+        "authentication_results": field,
+    }))
+}
+
+/// The contract's `dmarc` object, plus `policy_domain`,
+/// `organizational_domain`, `requested_policy`, `policy_source`,
+/// `disposition`, `reason`, `rules` and `dns_queries`.
+pub(crate) fn outcome_json(outcome: &DmarcOutcome, rfc7489: bool) -> Value {
+    let mut out = Map::new();
+    out.insert("result".into(), json!(outcome.result.as_str()));
+    out.insert("domain".into(), json!(outcome.author_domain));
+    out.insert("policy".into(), json!(outcome.policy.as_str()));
+    out.insert("spf_aligned".into(), json!(outcome.spf_aligned));
+    out.insert("dkim_aligned".into(), json!(outcome.dkim_aligned));
+    out.insert("policy_domain".into(), json!(outcome.policy_domain));
+    out.insert(
+        "organizational_domain".into(),
+        json!(outcome.organizational_domain),
+    );
+    out.insert(
+        "requested_policy".into(),
+        json!(outcome.requested_policy.as_str()),
+    );
+    let source = match outcome.policy_source {
+        PolicySource::NoRecord => "none",
+        PolicySource::Domain => "p",
+        PolicySource::Subdomain => "sp",
+        PolicySource::NonExistent => "np",
+    };
+    out.insert("policy_source".into(), json!(source));
+    out.insert("policy_lowered".into(), json!(outcome.policy_lowered));
+    out.insert("disposition".into(), json!(outcome.disposition().as_str()));
+    out.insert("reason".into(), json!(outcome.reason.to_string()));
+    out.insert(
+        "rules".into(),
+        json!(if rfc7489 { "rfc7489" } else { "rfc9989" }),
+    );
+    out.insert("dns_queries".into(), json!(outcome.dns_queries));
+    Value::Object(out)
+}
+
+/// `mailsec dmarc record "TXT TEXT"`: the tags present, as JSON.
+pub(crate) fn record(text: &str) -> Result<(), Failure> {
+    let record =
+        DmarcRecord::parse(text).map_err(|e| Failure::new(format!("DMARC record: {e}")))?;
+    print_json(&record_json(&record))
+}
+
+/// A record's tags as keys: keywords as strings, `pct` and `ri` as numbers,
+/// `rua`/`ruf` as lists of URIs (without RFC 7489's `!size` suffix),
+/// `fo`/`rf` as
+/// written with `:`.
+pub(crate) fn record_json(record: &DmarcRecord) -> Value {
+    let mut out = Map::new();
+    out.insert("v".into(), json!("DMARC1"));
+    let policies = [
+        ("p", record.policy),
+        ("sp", record.subdomain_policy),
+        ("np", record.nonexistent_policy),
+    ];
+    for (tag, policy) in policies {
+        if let Some(p) = policy {
+            out.insert(tag.into(), json!(p.as_str()));
+        }
+    }
+    if let Some(a) = record.adkim {
+        out.insert("adkim".into(), json!(a.as_str()));
+    }
+    if let Some(a) = record.aspf {
+        out.insert("aspf".into(), json!(a.as_str()));
+    }
+    if let Some(pct) = record.pct {
+        out.insert("pct".into(), json!(pct));
+    }
+    if let Some(t) = record.testing {
+        out.insert("t".into(), json!(if t { "y" } else { "n" }));
+    }
+    if let Some(psd) = record.psd {
+        out.insert("psd".into(), json!(psd.as_str()));
+    }
+    for (tag, uris) in [("rua", &record.rua), ("ruf", &record.ruf)] {
+        if !uris.is_empty() {
+            let list: Vec<&str> = uris.iter().map(|u| u.uri.as_str()).collect();
+            out.insert(tag.into(), json!(list));
+        }
+    }
+    if !record.fo.is_empty() {
+        let fo: Vec<&str> = record.fo.iter().map(|o| o.as_str()).collect();
+        out.insert("fo".into(), json!(fo.join(":")));
+    }
+    if !record.rf.is_empty() {
+        out.insert("rf".into(), json!(record.rf.join(":")));
+    }
+    if let Some(ri) = record.ri {
+        out.insert("ri".into(), json!(ri));
+    }
+    Value::Object(out)
+}
+
+/// A number from 0 to 99 for `pct` sampling, from the OS generator.
+fn random_percent() -> Result<u8, Failure> {
+    use rand_core::TryRng as _;
+    let mut rng = getrandom::SysRng;
+    // Rejection sampling keeps the draw uniform.
+    for _ in 0..64 {
+        let byte = rng
+            .try_next_u32()
+            .map_err(|e| Failure::new(format!("no random numbers: {e}")))?
+            & 0x7f;
+        if let Ok(n) = u8::try_from(byte)
+            && n < 100
+        {
+            return Ok(n);
+        }
+    }
+    Ok(0)
+}
+
+/// The host name, for the default authserv-id.
+fn host_name() -> String {
+    let read = |p: &str| std::fs::read_to_string(Path::new(p)).ok();
+    read("/proc/sys/kernel/hostname")
+        .or_else(|| read("/etc/hostname"))
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "localhost".to_string())
+}

@@ -1,0 +1,340 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+//! `mailsec dmarc` and `mailsec dmarc record` against the contract: one JSON
+//! object with `spf`, `dkim`, `dmarc` and `authentication_results`; exit 0
+//! whatever the verdict; exit 1 for bad input.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+const NOW: &str = "1700000000";
+
+fn mailsec(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mailsec"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let _ = input.write_all(stdin.unwrap_or_default());
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+fn dir() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("mailsec-dmarc-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn json(out: &Output) -> Value {
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = String::from_utf8(out.stdout.clone()).unwrap();
+    assert_eq!(text.trim_end().lines().count(), 1, "{text:?}");
+    serde_json::from_str(&text).unwrap()
+}
+
+const MESSAGE: &[u8] = b"From: Joe <joe@example.com>\r\nTo: Suzie <suzie@example.net>\r\n\
+Subject: dinner\r\nDate: Tue, 14 Nov 2023 22:13:20 +0000\r\n\r\nHi.\r\n";
+
+/// A key pair for `sel._domainkey.example.com`, and the message signed
+/// with it; returns (signed message, the key's TXT record).
+fn signed_message() -> (Vec<u8>, String) {
+    let key = dir().join("sel.pem");
+    let out = mailsec(
+        &[
+            "dkim",
+            "keygen",
+            "--algorithm",
+            "ed25519-sha256",
+            "--out",
+            key.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let record = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let out = mailsec(
+        &[
+            "dkim",
+            "sign",
+            "--key",
+            key.to_str().unwrap(),
+            "--domain",
+            "example.com",
+            "--selector",
+            "sel",
+            "--now",
+            NOW,
+        ],
+        Some(MESSAGE),
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    (out.stdout, record)
+}
+
+fn fixture(name: &str, yaml: &str) -> PathBuf {
+    let path = dir().join(name);
+    std::fs::write(&path, yaml).unwrap();
+    path
+}
+
+fn dmarc(fixture: &PathBuf, ip: &str, sender: &str, extra: &[&str], message: &[u8]) -> Value {
+    let mut args = vec![
+        "dmarc",
+        "--ip",
+        ip,
+        "--helo",
+        "mx.example.net",
+        "--sender",
+        sender,
+        "--dns",
+        fixture.to_str().unwrap(),
+        "--now",
+        NOW,
+        "--authserv-id",
+        "mx.receiver.example",
+    ];
+    args.extend_from_slice(extra);
+    json(&mailsec(&args, Some(message)))
+}
+
+const SPF_AND_DMARC: &str = "
+example.com:
+  - TXT: 'v=spf1 ip4:192.0.2.0/24 -all'
+_dmarc.example.com:
+  - TXT: 'v=DMARC1; p=reject; sp=quarantine; rua=mailto:agg@example.com'
+";
+
+#[test]
+fn aligned_spf_passes() {
+    let f = fixture("spf.yaml", SPF_AND_DMARC);
+    let out = dmarc(&f, "192.0.2.7", "joe@example.com", &[], MESSAGE);
+    assert_eq!(out["spf"]["result"], "pass");
+    assert_eq!(out["dkim"]["signatures"], serde_json::json!([]));
+    let d = &out["dmarc"];
+    assert_eq!(d["result"], "pass");
+    assert_eq!(d["domain"], "example.com");
+    assert_eq!(d["policy"], "reject");
+    assert_eq!(d["spf_aligned"], true);
+    assert_eq!(d["dkim_aligned"], false);
+    let ar = out["authentication_results"].as_str().unwrap();
+    assert!(ar.starts_with("mx.receiver.example;"), "{ar}");
+    assert!(ar.contains("spf=pass"), "{ar}");
+    assert!(ar.contains("dmarc=pass"), "{ar}");
+    assert!(ar.contains("header.from=example.com"), "{ar}");
+}
+
+#[test]
+fn aligned_dkim_passes_when_spf_fails() {
+    let (signed, key) = signed_message();
+    let f = fixture(
+        "dkim.yaml",
+        &format!("{SPF_AND_DMARC}sel._domainkey.example.com:\n  - TXT: '{key}'\n"),
+    );
+    let out = dmarc(&f, "198.51.100.1", "joe@example.com", &[], &signed);
+    assert_eq!(out["spf"]["result"], "fail");
+    assert_eq!(out["dkim"]["signatures"][0]["result"], "pass");
+    assert_eq!(out["dmarc"]["result"], "pass");
+    assert_eq!(out["dmarc"]["dkim_aligned"], true);
+    assert_eq!(out["dmarc"]["spf_aligned"], false);
+    let ar = out["authentication_results"].as_str().unwrap();
+    assert!(ar.contains("dkim=pass"), "{ar}");
+    // Tampered: the signature fails and nothing aligned passes.
+    let tampered: Vec<u8> = String::from_utf8(signed)
+        .unwrap()
+        .replace("Hi.", "Bye.")
+        .into_bytes();
+    let out = dmarc(&f, "198.51.100.1", "joe@example.com", &[], &tampered);
+    assert_eq!(out["dkim"]["signatures"][0]["result"], "fail");
+    assert_eq!(out["dmarc"]["result"], "fail");
+    assert_eq!(out["dmarc"]["policy"], "reject");
+}
+
+#[test]
+fn subdomain_policy_and_null_sender() {
+    let f = fixture(
+        "sub.yaml",
+        &format!("{SPF_AND_DMARC}mx.example.net:\n  - TXT: 'v=spf1 a -all'\n  - A: 198.51.100.9\n"),
+    );
+    let msg = b"From: a@news.example.com\r\n\r\nx\r\n";
+    let out = dmarc(&f, "198.51.100.9", "", &[], msg);
+    assert_eq!(out["spf"]["identity"], "helo");
+    assert_eq!(out["spf"]["result"], "pass");
+    assert_eq!(out["dmarc"]["result"], "fail", "HELO domain not aligned");
+    assert_eq!(out["dmarc"]["policy"], "quarantine");
+    assert_eq!(out["dmarc"]["domain"], "news.example.com");
+}
+
+#[test]
+fn no_record_and_temperror() {
+    let f = fixture("none.yaml", "example.org:\n  - TXT: 'v=spf1 -all'\n");
+    let msg = b"From: a@example.org\r\n\r\nx\r\n";
+    let out = dmarc(&f, "192.0.2.1", "a@example.org", &[], msg);
+    assert_eq!(out["dmarc"]["result"], "none");
+    assert_eq!(out["dmarc"]["policy"], "none");
+    let f = fixture("temp.yaml", "_dmarc.example.org: [TIMEOUT]\n");
+    let out = dmarc(&f, "192.0.2.1", "a@example.org", &[], msg);
+    assert_eq!(out["dmarc"]["result"], "temperror");
+}
+
+#[test]
+fn several_author_domains_are_permerror() {
+    let f = fixture("perm.yaml", SPF_AND_DMARC);
+    let msg = b"From: a@example.com, b@example.org\r\n\r\nx\r\n";
+    let out = dmarc(&f, "192.0.2.7", "a@example.com", &[], msg);
+    assert_eq!(out["dmarc"]["result"], "permerror");
+    let out = dmarc(
+        &f,
+        "192.0.2.7",
+        "a@example.com",
+        &[],
+        b"Subject: no from\r\n\r\nx\r\n",
+    );
+    assert_eq!(out["dmarc"]["result"], "permerror");
+}
+
+#[test]
+fn testing_mode_and_pct() {
+    let f = fixture(
+        "t.yaml",
+        "_dmarc.example.com:\n  - TXT: 'v=DMARC1; p=reject; t=y; pct=0'\n",
+    );
+    let out = dmarc(&f, "192.0.2.7", "a@example.com", &[], MESSAGE);
+    assert_eq!(out["dmarc"]["result"], "fail");
+    assert_eq!(out["dmarc"]["policy"], "quarantine", "t=y lowers reject");
+    let out = dmarc(&f, "192.0.2.7", "a@example.com", &["--rfc7489"], MESSAGE);
+    assert_eq!(
+        out["dmarc"]["policy"], "quarantine",
+        "pct=0 samples nothing"
+    );
+    let f = fixture(
+        "pct.yaml",
+        "_dmarc.example.com:\n  - TXT: 'v=DMARC1; p=reject; pct=50'\n",
+    );
+    let out = dmarc(
+        &f,
+        "192.0.2.7",
+        "a@example.com",
+        &["--rfc7489", "--pct-sample", "10"],
+        MESSAGE,
+    );
+    assert_eq!(out["dmarc"]["policy"], "reject");
+    let out = dmarc(
+        &f,
+        "192.0.2.7",
+        "a@example.com",
+        &["--rfc7489", "--pct-sample", "60"],
+        MESSAGE,
+    );
+    assert_eq!(out["dmarc"]["policy"], "quarantine");
+    // RFC 9989 ignores pct.
+    let out = dmarc(
+        &f,
+        "192.0.2.7",
+        "a@example.com",
+        &["--pct-sample", "60"],
+        MESSAGE,
+    );
+    assert_eq!(out["dmarc"]["policy"], "reject");
+}
+
+#[test]
+fn rfc7489_and_rfc9989_differ_on_public_suffix_records() {
+    let f = fixture(
+        "psd.yaml",
+        "_dmarc.co.uk:\n  - TXT: 'v=DMARC1; p=reject; psd=y'\n",
+    );
+    let msg = b"From: a@shop.co.uk\r\n\r\nx\r\n";
+    let out = dmarc(&f, "192.0.2.7", "a@shop.co.uk", &[], msg);
+    assert_eq!(out["dmarc"]["result"], "fail");
+    assert_eq!(out["dmarc"]["policy"], "reject");
+    let out = dmarc(&f, "192.0.2.7", "a@shop.co.uk", &["--rfc7489"], msg);
+    assert_eq!(out["dmarc"]["result"], "none");
+}
+
+#[test]
+fn record_prints_tags() {
+    let out = mailsec(
+        &[
+            "dmarc",
+            "record",
+            "v=DMARC1; p=quarantine; sp=reject; np=reject; adkim=s; pct=25; t=y; psd=n; rua=mailto:a@example.com,mailto:b@example.net; fo=1:d; ri=3600",
+        ],
+        None,
+    );
+    let v = json(&out);
+    assert_eq!(v["v"], "DMARC1");
+    assert_eq!(v["p"], "quarantine");
+    assert_eq!(v["sp"], "reject");
+    assert_eq!(v["np"], "reject");
+    assert_eq!(v["adkim"], "s");
+    assert_eq!(v["pct"], 25);
+    assert_eq!(v["t"], "y");
+    assert_eq!(v["psd"], "n");
+    assert_eq!(
+        v["rua"],
+        serde_json::json!(["mailto:a@example.com", "mailto:b@example.net"])
+    );
+    assert_eq!(v["fo"], "1:d");
+    assert_eq!(v["ri"], 3600);
+    assert!(v.get("aspf").is_none(), "absent tags are absent");
+}
+
+#[test]
+fn record_rejects_what_does_not_parse() {
+    for text in [
+        "v=spf1 -all",
+        "p=reject",
+        "v=DMARC1; p=bogus",
+        "v=DMARC1; p=none; p=reject",
+        "",
+    ] {
+        let out = mailsec(&["dmarc", "record", text], None);
+        assert_eq!(out.status.code(), Some(1), "{text:?}: {out:?}");
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(v["error"].is_string(), "{text:?}");
+    }
+}
+
+#[test]
+fn bad_input_exits_one() {
+    let f = fixture("bad.yaml", SPF_AND_DMARC);
+    let base = [
+        "dmarc",
+        "--helo",
+        "h.example",
+        "--sender",
+        "a@example.com",
+        "--dns",
+    ];
+    let mut args: Vec<&str> = base.to_vec();
+    args.extend_from_slice(&[f.to_str().unwrap(), "--ip", "999.1.1.1"]);
+    assert_eq!(mailsec(&args, Some(MESSAGE)).status.code(), Some(1));
+    let mut args: Vec<&str> = base.to_vec();
+    args.extend_from_slice(&[
+        f.to_str().unwrap(),
+        "--ip",
+        "192.0.2.1",
+        "--pct-sample",
+        "100",
+    ]);
+    assert_eq!(mailsec(&args, Some(MESSAGE)).status.code(), Some(1));
+    let mut args: Vec<&str> = base.to_vec();
+    args.extend_from_slice(&[
+        f.to_str().unwrap(),
+        "--ip",
+        "192.0.2.1",
+        "/nonexistent/message",
+    ]);
+    assert_eq!(mailsec(&args, None).status.code(), Some(1));
+}
