@@ -9,7 +9,7 @@
 //! whatever the verdict; exit 1 for bad input.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
@@ -88,7 +88,7 @@ fn fixture(name: &str, yaml: &str) -> PathBuf {
     path
 }
 
-fn dmarc(fixture: &PathBuf, ip: &str, sender: &str, extra: &[&str], message: &[u8]) -> Value {
+fn dmarc(fixture: &Path, ip: &str, sender: &str, extra: &[&str], message: &[u8]) -> Value {
     let mut args = vec![
         "dmarc",
         "--ip",
