@@ -400,4 +400,17 @@ fn demo_runs_offline() {
     assert!(text.contains("nxdomain"));
     assert!(text.contains("xn--bcher-kva.example"));
     assert!(text.contains("the signed part is exactly"));
+    // DMARC: the forwarded message passes on DKIM, the spoof gets reject,
+    // the made-up subdomain gets np (lowered by t=y).
+    assert!(
+        text.contains("forwarded (no SPF pass)        spf=none      dkim=pass  -> dmarc=pass"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "spoofed, unsigned            spf=fail      dkim=none  -> dmarc=fail  act on: reject"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("act on: quarantine"), "{text}");
 }

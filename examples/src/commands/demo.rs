@@ -7,6 +7,7 @@ use mail_auth_core::dkim::crypto::{KeyType, RustCrypto};
 use mail_auth_core::dkim::{
     DkimSigner, VerifyConfig, dns_record, generate_ed25519, signing_key_from_pem, verify_message,
 };
+use mail_auth_core::dmarc::{DmarcConfig, DmarcEvaluator, DmarcInput, author_domain};
 use mail_auth_core::spf::{SpfConfig, SpfEvaluator, received_spf};
 use mailsec_dns::{Fixture, Name, Query, Record, RecordType, Resolver, Txt};
 use mailsec_message::{Entity, Limits, from_mailboxes, parse_entity};
@@ -50,8 +51,9 @@ pub(crate) fn run() -> Result<(), Failure> {
     message_step(&mut out)?;
     spf_step(&mut out)?;
     dkim_step(&mut out)?;
+    dmarc_step(&mut out)?;
     out.push_str(
-        "\nNot yet here: the DMARC, MTA-STS, TLS-RPT and S/MIME verdicts.\n\
+        "\nNot yet here: the MTA-STS, TLS-RPT and S/MIME verdicts.\n\
          They join this demo as their issues land.\n",
     );
     std::io::stdout()
@@ -220,6 +222,94 @@ Subject: Lunch?\r\nDate: Tue, 14 Nov 2023 22:13:20 +0000\r\n\r\nNoon at the usua
                 o.authentication_result()
             ));
         }
+    }
+    Ok(())
+}
+
+fn dmarc_step(out: &mut String) -> Result<(), Failure> {
+    out.push_str(
+        "\n5. DMARC (RFC 9989): SPF and DKIM aligned with the From domain, and the policy\n",
+    );
+    let fail =
+        |what: &str, e: &dyn std::fmt::Display| Failure::new(format!("DMARC demo, {what}: {e}"));
+    let mut rng = rand_core::UnwrapErr(getrandom::SysRng);
+    let generated = generate_ed25519(&mut rng).map_err(|e| fail("keygen", &e))?;
+    let record = dns_record(KeyType::Ed25519, &generated.public_key);
+    let key = signing_key_from_pem(&generated.pem, &RustCrypto).map_err(|e| fail("key", &e))?;
+    let zone_text = format!(
+        "{ZONE}\ndemo._domainkey.example.com:\n  - TXT: \"{record}\"\n\
+         _dmarc.example.org:\n  - TXT: \"v=DMARC1; p=quarantine; sp=none; np=reject; t=y\"\n\
+         lists.example.org:\n  - A: 192.0.2.80\n"
+    );
+    let fixture = Fixture::from_yaml_str(&zone_text).map_err(|e| fail("zone", &e))?;
+    let zone = fixture.resolver();
+    out.push_str(
+        "   _dmarc.example.com TXT \"v=DMARC1; p=reject; rua=mailto:dmarc@example.com\"\n",
+    );
+    out.push_str("   _dmarc.example.org TXT \"v=DMARC1; p=quarantine; sp=none; np=reject; t=y\"\n");
+
+    let now = 1_700_000_000;
+    let body = "To: bob@example.net\r\nSubject: Invoice\r\n\r\nPlease find the invoice.\r\n";
+    let signer =
+        DkimSigner::new(&RustCrypto, key, "example.com", "demo").map_err(|e| fail("signer", &e))?;
+    let plain = format!("From: Billing <billing@example.com>\r\n{body}");
+    let field = signer
+        .sign(plain.as_bytes(), now, &mut rng)
+        .map_err(|e| fail("signing", &e))?;
+    let signed = format!("{field}{plain}");
+    let cases: [(&str, &str, &str, String); 5] = [
+        (
+            "sent by example.com's MX",
+            "192.0.2.25",
+            "billing@example.com",
+            signed.clone(),
+        ),
+        (
+            "forwarded (no SPF pass)",
+            "198.51.100.7",
+            "fwd@relay.example",
+            signed,
+        ),
+        (
+            "spoofed, unsigned",
+            "203.0.113.9",
+            "billing@example.com",
+            plain,
+        ),
+        (
+            "existing subdomain of .org",
+            "203.0.113.9",
+            "x@lists.example.org",
+            format!("From: a@lists.example.org\r\n{body}"),
+        ),
+        (
+            "made-up subdomain of .org",
+            "203.0.113.9",
+            "x@ghost.example.org",
+            format!("From: a@ghost.example.org\r\n{body}"),
+        ),
+    ];
+    for (label, ip, sender, message) in cases {
+        let ip: std::net::IpAddr = ip.parse().map_err(|e| fail("ip", &e))?;
+        let mut spf = SpfEvaluator::mail_from(ip, "mx.relay.example", sender, SpfConfig::new(now));
+        let spf_outcome = mailsec_dns::drive(&mut spf, zone).map_err(|e| fail("SPF", &e))?;
+        let dkim = verify_message(VerifyConfig::new(now + 60), message.as_bytes(), zone)
+            .map_err(|e| fail("DKIM", &e))?;
+        let block = mailsec_message::HeaderBlock::parse(message.as_bytes(), &Limits::default())
+            .map_err(|e| fail("header", &e))?;
+        let input = DmarcInput::from_author(author_domain(&block))
+            .with_spf(&spf_outcome)
+            .with_dkim(&dkim);
+        let mut dmarc = DmarcEvaluator::new(DmarcConfig::default(), input);
+        let outcome = mailsec_dns::drive(&mut dmarc, zone).map_err(|e| fail("DMARC", &e))?;
+        out.push_str(&format!(
+            "   {label:<28} spf={:<9} dkim={:<5} -> dmarc={:<5} act on: {:<10} ({})\n",
+            spf_outcome.result.as_str(),
+            dkim.first().map_or("none", |d| d.result.as_str()),
+            outcome.result.as_str(),
+            outcome.disposition().as_str(),
+            outcome.reason,
+        ));
     }
     Ok(())
 }
