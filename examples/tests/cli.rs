@@ -402,15 +402,20 @@ fn demo_runs_offline() {
     assert!(text.contains("the signed part is exactly"));
     // DMARC: the forwarded message passes on DKIM, the spoof gets reject,
     // the made-up subdomain gets np (lowered by t=y).
+    let line = |label: &str| {
+        let l = text.lines().find(|l| l.contains(label)).unwrap_or_default();
+        l.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
     assert!(
-        text.contains("forwarded (no SPF pass)        spf=none      dkim=pass  -> dmarc=pass"),
+        line("forwarded (no SPF pass)").contains("dkim=pass -> dmarc=pass"),
         "{text}"
     );
     assert!(
-        text.contains(
-            "spoofed, unsigned            spf=fail      dkim=none  -> dmarc=fail  act on: reject"
-        ),
+        line("spoofed, unsigned").contains("dmarc=fail act on: reject"),
         "{text}"
     );
-    assert!(text.contains("act on: quarantine"), "{text}");
+    assert!(
+        line("made-up subdomain").contains("act on: quarantine"),
+        "{text}"
+    );
 }
