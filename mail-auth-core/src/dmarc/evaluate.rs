@@ -388,7 +388,7 @@ impl DmarcEvaluator {
                 names
             }
         };
-        let mut policy_at: Option<(Name, DmarcRecord)> = None;
+        let mut policy_at: Option<(Name, &DmarcRecord)> = None;
         for name in candidates {
             match self.txt.get(&name) {
                 None if self.budget_left() => return Next::Need(vec![dmarc_query(&name)]),
@@ -416,7 +416,7 @@ impl DmarcEvaluator {
                     return Next::Done(out);
                 }
                 Some(Lookup::Record(record)) => {
-                    policy_at = Some((name, record.clone()));
+                    policy_at = Some((name, record));
                     break;
                 }
                 Some(Lookup::Nothing) => {}
@@ -518,7 +518,7 @@ impl DmarcEvaluator {
         let mut out = self.base_outcome(result, reason);
         out.policy_domain = Some(policy_name.to_string());
         out.organizational_domain = org_of_author.map(|n| n.to_string());
-        out.record = Some(record);
+        out.record = Some(record.clone());
         out.policy_source = source;
         out.requested_policy = requested;
         out.policy = policy;

@@ -193,6 +193,11 @@ pub struct RecordError {
     pub position: usize,
 }
 
+/// The tags this parser knows (RFC 9989 and RFC 7489), lower case.
+const KNOWN_TAGS: [&str; 14] = [
+    "v", "p", "sp", "np", "adkim", "aspf", "pct", "t", "psd", "rua", "ruf", "fo", "rf", "ri",
+];
+
 fn err(kind: RecordErrorKind, position: usize) -> RecordError {
     RecordError { kind, position }
 }
@@ -226,7 +231,7 @@ impl DmarcRecord {
             return Err(err(RecordErrorKind::InvalidByte(byte), at));
         }
         let mut record = DmarcRecord::default();
-        let mut seen: Vec<String> = Vec::new();
+        let mut seen: u32 = 0;
         let mut offset = 0usize;
         let mut first = true;
         for segment in text.split(';') {
@@ -252,22 +257,38 @@ impl DmarcRecord {
             }
             let value_start = start + segment.len() - value.len();
             let (value, value_start) = trim_wsp(value, value_start);
-            let lower = name.to_ascii_lowercase();
+            let known = KNOWN_TAGS.iter().position(|t| t.eq_ignore_ascii_case(name));
             if value.is_empty() {
+                let lower = name.to_ascii_lowercase();
                 return Err(err(RecordErrorKind::EmptyValue(lower), value_start));
             }
-            if seen.contains(&lower) {
+            let repeated = match known {
+                Some(i) => {
+                    let bit = 1u32 << i;
+                    let repeated = seen & bit != 0;
+                    seen |= bit;
+                    repeated
+                }
+                None => record
+                    .unknown_tags
+                    .iter()
+                    .any(|(n, _)| n.eq_ignore_ascii_case(name)),
+            };
+            if repeated {
+                let lower = name.to_ascii_lowercase();
                 return Err(err(RecordErrorKind::DuplicateTag(lower), start));
             }
-            seen.push(lower.clone());
-            record.set(&lower, name, value, value_start)?;
+            let tag = known.and_then(|i| KNOWN_TAGS.get(i)).copied().unwrap_or("");
+            record.set(tag, name, value, value_start)?;
         }
         Ok(record)
     }
 
-    fn set(&mut self, lower: &str, name: &str, value: &str, at: usize) -> Result<(), RecordError> {
-        let invalid = || err(RecordErrorKind::InvalidValue(lower.to_string()), at);
-        match lower {
+    /// Sets the tag `tag` (one of [`KNOWN_TAGS`], or `""` for an unknown
+    /// tag named `name`).
+    fn set(&mut self, tag: &str, name: &str, value: &str, at: usize) -> Result<(), RecordError> {
+        let invalid = || err(RecordErrorKind::InvalidValue(tag.to_string()), at);
+        match tag {
             "v" => return Err(err(RecordErrorKind::DuplicateTag("v".into()), at)),
             "p" => self.policy = Some(Policy::parse(value).ok_or_else(invalid)?),
             "sp" => self.subdomain_policy = Some(Policy::parse(value).ok_or_else(invalid)?),
@@ -282,10 +303,10 @@ impl DmarcRecord {
             }
             "t" => self.testing = Some(yes_no(value).ok_or_else(invalid)?),
             "psd" => {
-                self.psd = Some(match value.to_ascii_lowercase().as_str() {
-                    "y" => Psd::Yes,
-                    "n" => Psd::No,
-                    "u" => Psd::Unspecified,
+                self.psd = Some(match value {
+                    "y" | "Y" => Psd::Yes,
+                    "n" | "N" => Psd::No,
+                    "u" | "U" => Psd::Unspecified,
                     _ => return Err(invalid()),
                 })
             }
