@@ -13,7 +13,10 @@
 //!
 //! SPF is here ([`spf`]): the record parser and renderer, macro expansion,
 //! `check_host()` as a state machine with the RFC's limits, Received-SPF; the
-//! openspf RFC 7208 suite passes in full. DKIM and DMARC come next. DNS
+//! openspf RFC 7208 suite passes in full. DKIM ([`dkim`]) signs and verifies
+//! (RSA and Ed25519, two crypto backends, streaming bodies). DMARC
+//! ([`dmarc`]) evaluates under RFC 9989 or RFC 7489 and handles aggregate
+//! reports; [`auth_results`] builds and parses Authentication-Results. DNS
 //! answers come through [`mailsec_dns`] (its
 //! [`DnsMachine`](mailsec_dns::DnsMachine) contract is what `check_host`, DKIM
 //! key retrieval and DMARC policy discovery implement), and messages are read
