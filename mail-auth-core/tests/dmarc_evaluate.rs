@@ -441,3 +441,36 @@ fn author_domain_from_the_header() {
     let out = run(&z, DmarcInput::new("bad..domain"));
     assert_eq!(out.result, DmarcResult::PermError);
 }
+
+#[test]
+fn batched_discovery_asks_the_whole_walk_at_once() {
+    let z = zone("_dmarc.example.com: [{TXT: 'v=DMARC1; p=reject'}]");
+    let config = DmarcConfig {
+        batch_discovery: true,
+        ..DmarcConfig::default()
+    };
+    let mut machine = DmarcEvaluator::new(config, input("a.b.example.com", None, &[]));
+    let mut rounds = Vec::new();
+    let out = loop {
+        let queries = match mailsec_dns::DnsMachine::poll(&mut machine) {
+            mailsec_dns::Step::Done(out) => break out,
+            mailsec_dns::Step::NeedDns(q) => q.to_vec(),
+        };
+        rounds.push(queries.len());
+        let answers = queries
+            .iter()
+            .map(|q| mailsec_dns::Resolver::lookup(z.resolver(), q))
+            .collect();
+        mailsec_dns::DnsMachine::provide(&mut machine, answers).unwrap();
+    };
+    assert_eq!(
+        rounds,
+        [4],
+        "a.b.example.com, b.example.com, example.com, com"
+    );
+    assert_eq!(
+        (out.result, out.policy),
+        (DmarcResult::Fail, Policy::Reject)
+    );
+    assert_eq!(out.policy_domain.as_deref(), Some("example.com"));
+}
