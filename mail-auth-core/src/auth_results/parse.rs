@@ -493,11 +493,8 @@ impl Parser<'_> {
                         return Ok(());
                     }
                 }
-                b'\\' => {
-                    if self.peek().is_some() {
-                        self.pos += 1;
-                    }
-                }
+                // A quoted-pair: the next byte is text, even `(` or `)`.
+                b'\\' if self.peek().is_some() => self.pos += 1,
                 _ => {}
             }
         }
