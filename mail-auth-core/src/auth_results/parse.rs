@@ -12,6 +12,9 @@
 //! - a bare value runs to white space, `;`, `(`, `)`, `"` or `\`, so
 //!   `header.b=abc/+d=`, `policy.iprev=2001:db8::1` and
 //!   `smtp.mailfrom=user@example.com` are read whole; it may be empty;
+//!   a bare authserv-id may not hold `=`, so a field that starts with a
+//!   result (Microsoft writes some without an authserv-id) is refused rather
+//!   than attributed to the id `spf=pass`;
 //! - `reason=` among the properties, not only before them (one per result);
 //! - a bare `name=value` among the properties (Microsoft's `action=none`)
 //!   becomes a [`Property`] with an empty ptype;
