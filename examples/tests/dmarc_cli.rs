@@ -132,6 +132,8 @@ fn aligned_spf_passes() {
     assert!(ar.contains("spf=pass"), "{ar}");
     assert!(ar.contains("dmarc=pass"), "{ar}");
     assert!(ar.contains("header.from=example.com"), "{ar}");
+    assert!(ar.contains("policy.dmarc=reject"), "{ar}");
+    assert!(ar.contains("smtp.mailfrom=example.com"), "{ar}");
 }
 
 #[test]
@@ -296,7 +298,8 @@ fn record_rejects_what_does_not_parse() {
         "v=spf1 -all",
         "p=reject",
         "v=DMARC1; p=bogus",
-        "v=DMARC1; p=none; p=reject",
+        "v=DMARC1; sp=x",
+        "v=DMARC1 p=none",
         "",
     ] {
         let out = mailsec(&["dmarc", "record", text], None);
@@ -304,6 +307,31 @@ fn record_rejects_what_does_not_parse() {
         let v: Value = serde_json::from_slice(&out.stdout).unwrap();
         assert!(v["error"].is_string(), "{text:?}");
     }
+}
+
+#[test]
+fn record_discards_invalid_tags_as_a_receiver_does() {
+    // RFC 9989 §4.8: an invalid value is ignored (named on standard error).
+    let out = mailsec(
+        &["dmarc", "record", "v=DMARC1; p=reject; adkim=x; p=none"],
+        None,
+    );
+    let v = json(&out);
+    assert_eq!(v["p"], "reject", "the first p counts");
+    assert!(v.get("adkim").is_none());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("adkim"), "{err}");
+    // An invalid p with a valid rua acts as p=none (§4.10.1).
+    let v = json(&mailsec(
+        &[
+            "dmarc",
+            "record",
+            "v=DMARC1; p=bogus; rua=mailto:r@example.com",
+        ],
+        None,
+    ));
+    assert_eq!(v["p"], "none");
+    assert_eq!(v["rua"], serde_json::json!(["mailto:r@example.com"]));
 }
 
 #[test]

@@ -25,6 +25,16 @@ fuzz_target!(|data: &[u8]| {
         );
     }
 
+    // A record read leniently, as a receiver does, renders to text that
+    // parses strictly to the same record.
+    if let Ok((record, errors)) = DmarcRecord::parse_lenient(&text) {
+        if let Some(record) = record.effective(&errors) {
+            let rendered = record.to_string();
+            let again = DmarcRecord::parse(&rendered).expect("a rendered record parses");
+            assert_eq!(DmarcRecord { unknown_tags: Vec::new(), ..record }, again, "{rendered}");
+        }
+    }
+
     // Evaluation: the first byte picks the rules and the author domain's
     // depth; each answer is NXDOMAIN, NODATA, a time-out, or TXT records
     // cut from the input.

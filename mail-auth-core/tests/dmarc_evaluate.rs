@@ -151,7 +151,11 @@ onlymx.example.com: [{MX: [10, mx.example.com]}]
         (PolicySource::Subdomain, Policy::Quarantine)
     );
     let out = run(&z, input("onlymx.example.com", None, &[]));
-    assert_eq!(out.policy, Policy::Quarantine);
+    assert_eq!(
+        out.policy,
+        Policy::Quarantine,
+        "NODATA for A: the name exists"
+    );
     // A timeout proves nothing: the domain is taken to exist.
     let z = zone(&format!("{yaml}\nslow.example.com: [TIMEOUT]\n"));
     let out = run(&z, input("slow.example.com", None, &[]));
@@ -356,15 +360,74 @@ fn record_strings_are_joined_without_spaces() {
 }
 
 #[test]
-fn invalid_record_is_permerror() {
+fn invalid_values_are_discarded_not_fatal() {
+    // RFC 9989 §4.8: an invalid value is discarded in favour of the default.
+    let z = zone("_dmarc.example.com: [{TXT: 'v=DMARC1; p=reject; adkim=x; pct=500; foo'}]");
+    let out = run(&z, input("example.com", None, &[]));
+    assert_eq!(
+        (out.result, out.policy),
+        (DmarcResult::Fail, Policy::Reject)
+    );
+    // §4.10.1: an invalid p with a valid rua acts as p=none ...
+    let z = zone("_dmarc.example.com: [{TXT: 'v=DMARC1; p=bogus; rua=mailto:r@example.com'}]");
+    let out = run(&z, input("example.com", Some(("example.com", PASS)), &[]));
+    assert_eq!((out.result, out.policy), (DmarcResult::Pass, Policy::None));
+    // ... and without one, no DMARC processing applies.
     let z = zone("_dmarc.example.com: [{TXT: 'v=DMARC1; p=bogus'}]");
     let out = run(&z, input("example.com", Some(("example.com", PASS)), &[]));
-    assert_eq!(out.result, DmarcResult::PermError);
-    assert!(matches!(out.reason, DmarcReason::InvalidRecord { .. }));
+    assert_eq!(out.result, DmarcResult::None);
+    assert!(
+        matches!(out.reason, DmarcReason::UnusableRecord { .. }),
+        "{:?}",
+        out.reason
+    );
+    // An invalid sp counts too.
+    let z = zone("_dmarc.example.com: [{TXT: 'v=DMARC1; p=reject; sp=maybe'}]");
+    assert_eq!(
+        run(&z, input("a.example.com", None, &[])).result,
+        DmarcResult::None
+    );
     // An absent p means none.
     let z = zone("_dmarc.example.com: [{TXT: 'v=DMARC1; rua=mailto:r@example.com'}]");
     let out = run(&z, input("example.com", None, &[]));
     assert_eq!((out.result, out.policy), (DmarcResult::Fail, Policy::None));
+    // A repeated tag: the first counts.
+    let z = zone("_dmarc.example.com: [{TXT: 'v=DMARC1; p=reject; p=none'}]");
+    assert_eq!(
+        run(&z, input("example.com", None, &[])).policy,
+        Policy::Reject
+    );
+}
+
+#[test]
+fn the_organizational_domain_record_applies_not_an_intermediate_one() {
+    // RFC 9989 §4.10.1: the Author Domain's record, else its
+    // organizational domain's; a record on a name in between is not used.
+    let z = zone(
+        "
+_dmarc.mail.example.com: [{TXT: 'v=DMARC1; p=none; sp=none'}]
+_dmarc.example.com: [{TXT: 'v=DMARC1; p=reject; sp=quarantine'}]
+",
+    );
+    let out = run(&z, input("x.mail.example.com", None, &[]));
+    assert_eq!(out.policy_domain.as_deref(), Some("example.com"));
+    assert_eq!(out.policy, Policy::Quarantine);
+    // With psd=n, mail.example.com is the organization and its record rules.
+    let z = zone(
+        "
+_dmarc.mail.example.com: [{TXT: 'v=DMARC1; p=none; sp=none; psd=n'}]
+_dmarc.example.com: [{TXT: 'v=DMARC1; p=reject; sp=quarantine'}]
+",
+    );
+    let out = run(&z, input("x.mail.example.com", None, &[]));
+    assert_eq!(out.policy_domain.as_deref(), Some("mail.example.com"));
+    assert_eq!(out.policy, Policy::None);
+    // The organization has no record: the PSD's record applies.
+    let z = zone("_dmarc.example: [{TXT: 'v=DMARC1; p=reject; sp=quarantine; psd=y'}]");
+    let out = run(&z, input("a.b.shop.example", None, &[]));
+    assert_eq!(out.policy_domain.as_deref(), Some("example"));
+    assert_eq!(out.organizational_domain.as_deref(), Some("shop.example"));
+    assert_eq!(out.policy, Policy::Quarantine);
 }
 
 #[test]
@@ -402,7 +465,9 @@ fn long_names_take_at_most_eight_queries() {
     let author = "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.example.com";
     let out = run(&z, input(author, None, &[]));
     assert_eq!(out.result, DmarcResult::Fail);
-    assert_eq!(out.dns_queries, 7, "the name, 7 labels ... 2 labels");
+    // The name, then 7 labels ... 1 label: the walk for the organizational
+    // domain goes on to the top-level domain (a psd=y there would matter).
+    assert_eq!(out.dns_queries, 8);
     let z = zone("x.example: [{A: 192.0.2.1}]");
     let out = run(&z, input(author, None, &[]));
     assert_eq!((out.result, out.dns_queries), (DmarcResult::None, 8));

@@ -67,7 +67,8 @@ pub(crate) fn run(args: &DmarcArgs) -> Result<(), Failure> {
         &spf_outcome,
         &dkim_outcomes,
         &outcome,
-    );
+    )
+    .map_err(|e| Failure::new(format!("--authserv-id {authserv_id:?}: {e}")))?;
     print_json(&json!({
         "spf": spf::outcome_json(&spf_outcome),
         "dkim": { "signatures": dkim_outcomes.iter().map(dkim::outcome_json).collect::<Vec<_>>() },
@@ -113,10 +114,22 @@ pub(crate) fn outcome_json(outcome: &DmarcOutcome, rfc7489: bool) -> Value {
     Value::Object(out)
 }
 
-/// `mailsec dmarc record "TXT TEXT"`: the tags present, as JSON.
+/// `mailsec dmarc record "TXT TEXT"`: the record as a receiver applies it
+/// (RFC 9989 §4.8: invalid tags discarded, each named on standard error),
+/// its tags as JSON; exit 1 when the text is not a DMARC record or yields
+/// no applicable record (an invalid `p`, `sp` or `np` and no valid `rua`).
 pub(crate) fn record(text: &str) -> Result<(), Failure> {
-    let record =
-        DmarcRecord::parse(text).map_err(|e| Failure::new(format!("DMARC record: {e}")))?;
+    let (record, errors) =
+        DmarcRecord::parse_lenient(text).map_err(|e| Failure::new(format!("DMARC record: {e}")))?;
+    for e in &errors {
+        eprintln!("mailsec: DMARC record: ignored: {e}");
+    }
+    let Some(record) = record.effective(&errors) else {
+        let first = errors.first().map(ToString::to_string).unwrap_or_default();
+        return Err(Failure::new(format!(
+            "DMARC record: no valid policy and no valid rua, so it is not applied ({first})"
+        )));
+    };
     print_json(&record_json(&record))
 }
 

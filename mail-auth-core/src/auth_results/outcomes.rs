@@ -1,5 +1,5 @@
-//! Results built from this crate's verdicts (SPF, DKIM) and from plain
-//! values (DMARC, iprev).
+//! Results built from this crate's verdicts (SPF, DKIM, DMARC) and from
+//! plain values (DMARC, iprev).
 //!
 //! Text taken from a verdict (an SPF explanation comes from DNS) has its
 //! control characters replaced by spaces, so these constructors cannot fail.
@@ -11,6 +11,7 @@ use core::net::IpAddr;
 
 use super::model::{BuildError, MethodResult, Property, forbidden_control};
 use crate::dkim::{DkimOutcome, DkimResult};
+use crate::dmarc::{DmarcOutcome, DmarcResult};
 use crate::spf::{Identity, SpfOutcome};
 
 /// `text` with each control character but the tab replaced by a space.
@@ -108,6 +109,25 @@ impl MethodResult {
     /// [`with_reason`](Self::with_reason).
     pub fn dmarc(result: &str, header_from: &str) -> Result<Self, BuildError> {
         Self::new("dmarc", result)?.with_property("header", "from", header_from)
+    }
+
+    /// The `dmarc=` result of a DMARC evaluation: `header.from` (the Author
+    /// Domain) and, when a record applied, `policy.dmarc` with the policy
+    /// to apply after `t=y` or `pct` (RFC 9989 §9.1 registers both); a
+    /// `reason` for every result but `pass`. Cannot fail: caller text is
+    /// cleaned like [`MethodResult::spf`]'s.
+    pub fn dmarc_outcome(outcome: &DmarcOutcome) -> Self {
+        let mut r = Self::known("dmarc", outcome.result.as_str());
+        if !outcome.author_domain.is_empty() {
+            r.push_known("header", "from", &outcome.author_domain);
+        }
+        if outcome.record.is_some() {
+            r.push_known("policy", "dmarc", outcome.policy.as_str());
+        }
+        if outcome.result != DmarcResult::Pass {
+            r.reason = Some(sanitized(&outcome.reason.to_string()));
+        }
+        r
     }
 
     /// `iprev=<result> policy.iprev=<ip>` (RFC 8601 §2.7.3, §3): the

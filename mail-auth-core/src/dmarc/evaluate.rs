@@ -7,7 +7,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 use core::fmt;
 
-use mailsec_dns::{Answer, DnsMachine, Name, ProvideError, Query, RecordType, Step};
+use mailsec_dns::{Answer, DnsMachine, Name, Outcome, ProvideError, Query, RecordType, Step};
 
 use super::author::AuthorDomainError;
 use super::policy::{AlignmentMode, DmarcResult, Policy};
@@ -155,12 +155,13 @@ pub enum DmarcReason {
     Author(AuthorDomainError),
     /// The Author Domain is not a valid domain name.
     BadAuthorDomain(String),
-    /// The record that applies does not parse.
-    InvalidRecord {
+    /// The record that applies has an invalid `p`, `sp` or `np` and no
+    /// valid `rua`: RFC 9989 §4.10.1 says to apply no DMARC processing.
+    UnusableRecord {
         /// Where it was found.
         domain: String,
-        /// What is wrong.
-        error: RecordError,
+        /// What is wrong with it.
+        errors: Vec<RecordError>,
     },
     /// A DNS query failed temporarily.
     DnsFailure(String),
@@ -177,8 +178,12 @@ impl fmt::Display for DmarcReason {
             DmarcReason::BadAuthorDomain(d) => {
                 write!(f, "author domain {d:?} is not a domain name")
             }
-            DmarcReason::InvalidRecord { domain, error } => {
-                write!(f, "the DMARC record of {domain} is invalid: {error}")
+            DmarcReason::UnusableRecord { domain, errors } => {
+                write!(f, "the DMARC record of {domain} has no valid policy")?;
+                if let Some(e) = errors.first() {
+                    write!(f, " ({e})")?;
+                }
+                Ok(())
             }
             DmarcReason::DnsFailure(name) => write!(f, "temporary DNS failure for {name}"),
         }
@@ -239,8 +244,11 @@ impl DmarcOutcome {
 #[derive(Clone, Debug)]
 enum Lookup {
     Nothing,
+    /// The record as a receiver applies it (syntax errors discarded).
     Record(DmarcRecord),
-    Invalid(RecordError),
+    /// A DMARC record whose `p`, `sp` or `np` is invalid and that has no
+    /// valid `rua`: no DMARC processing (RFC 9989 §4.10.1).
+    Unusable(Vec<RecordError>),
     TempFail,
 }
 
@@ -256,9 +264,13 @@ impl Lookup {
             .take(2)
             .collect();
         match <[String; 1]>::try_from(texts) {
-            Ok([text]) => match DmarcRecord::parse(&text) {
-                Ok(record) => Lookup::Record(record),
-                Err(e) => Lookup::Invalid(e),
+            Ok([text]) => match DmarcRecord::parse_lenient(&text) {
+                Ok((record, errors)) => match record.effective(&errors) {
+                    Some(record) => Lookup::Record(record),
+                    None => Lookup::Unusable(errors),
+                },
+                // Too long: not a record we read.
+                Err(_) => Lookup::Nothing,
             },
             // None, or several: RFC 9989 §4.10 discards them all.
             Err(_) => Lookup::Nothing,
@@ -269,27 +281,24 @@ impl Lookup {
         match self {
             Lookup::Nothing => Ok(Found::Nothing),
             Lookup::Record(r) => Ok(Found::Record(r.psd())),
-            Lookup::Invalid(_) => Ok(Found::Record(Psd::Unspecified)),
+            Lookup::Unusable(_) => Ok(Found::Record(Psd::Unspecified)),
             Lookup::TempFail => Err(()),
         }
     }
 }
 
-/// Does an address lookup prove the name absent (NXDOMAIN or NODATA)?
-fn proves_absent(answer: &Answer) -> Option<bool> {
-    if answer.failure().is_some() {
-        None
-    } else {
-        Some(answer.is_void())
-    }
+/// Does a lookup prove the name absent? Only NXDOMAIN does (RFC 9989
+/// §3.2.13 and Appendix A.4: NODATA means the name exists).
+fn proves_absent(answer: &Answer) -> bool {
+    matches!(answer.outcome, Outcome::NxDomain)
 }
 
 /// DMARC evaluation as a [`DnsMachine`]. Drive it with
 /// [`mailsec_dns::drive`] (or your own loop) to a [`DmarcOutcome`].
 ///
 /// Queries are asked one at a time, since each step of a tree walk depends
-/// on the last, except for the non-existence check (A, AAAA and MX of the
-/// Author Domain, asked together).
+/// on the last (unless [`DmarcConfig::batch_discovery`] asks for the whole
+/// walk at once).
 #[derive(Debug)]
 pub struct DmarcEvaluator {
     config: DmarcConfig,
@@ -297,8 +306,8 @@ pub struct DmarcEvaluator {
     author: Result<Name, DmarcReason>,
     /// `_dmarc` results by the name under `_dmarc`.
     txt: BTreeMap<Name, Lookup>,
-    /// Non-existence of the Author Domain: `Some(true)` when A, AAAA and MX
-    /// all came back NXDOMAIN or NODATA.
+    /// Non-existence of the Author Domain: `Some(true)` when its address
+    /// query came back NXDOMAIN.
     nonexistent: Option<bool>,
     pending: Vec<Query>,
     queries: usize,
@@ -378,84 +387,26 @@ impl DmarcEvaluator {
             }
         };
         // 1. Policy discovery.
-        let candidates = match self.config.rules {
-            DmarcRules::Rfc9989 => tree_walk::walk_names(&author),
-            DmarcRules::Rfc7489 => {
-                let org = self
-                    .config
-                    .public_suffixes
-                    .organizational_domain(author.as_str());
-                let mut names = vec![author.clone()];
-                if let Ok(org) = Name::new(&org)
-                    && org != author
-                {
-                    names.push(org);
-                }
-                names
+        let (policy_name, record, mut org_of_author) = match self.discover(&author) {
+            Discovery::Need(queries) => return Next::Need(queries),
+            Discovery::Done(out) => return Next::Done(*out),
+            Discovery::Found(name, record, org) => (name, record, org),
+            Discovery::NoRecord => {
+                // No record: every domain is its own organizational domain,
+                // so alignment (reported, not acted on) is equality.
+                let mut out = self.base_outcome(DmarcResult::None, DmarcReason::NoRecord);
+                out.spf_aligned = self
+                    .passing_spf()
+                    .is_some_and(|d| same_domain(d, author.as_str()));
+                out.aligned_dkim_domain = self
+                    .passing_dkim()
+                    .find(|d| same_domain(d, author.as_str()))
+                    .map(str::to_string);
+                out.dkim_aligned = out.aligned_dkim_domain.is_some();
+                return Next::Done(out);
             }
         };
-        let mut policy_at: Option<(Name, &DmarcRecord)> = None;
-        if self.config.batch_discovery {
-            let missing: Vec<Query> = candidates
-                .iter()
-                .filter(|n| !self.txt.contains_key(*n))
-                .take(self.config.max_queries.saturating_sub(self.queries))
-                .map(dmarc_query)
-                .collect();
-            if missing.len() == candidates.len() {
-                return Next::Need(missing);
-            }
-        }
-        for name in candidates {
-            match self.txt.get(&name) {
-                None if self.budget_left() => return Next::Need(vec![dmarc_query(&name)]),
-                None => {
-                    return Next::Done(self.base_outcome(
-                        DmarcResult::TempError,
-                        DmarcReason::DnsFailure(name.to_string()),
-                    ));
-                }
-                Some(Lookup::TempFail) => {
-                    return Next::Done(self.base_outcome(
-                        DmarcResult::TempError,
-                        DmarcReason::DnsFailure(name.to_string()),
-                    ));
-                }
-                Some(Lookup::Invalid(error)) => {
-                    let mut out = self.base_outcome(
-                        DmarcResult::PermError,
-                        DmarcReason::InvalidRecord {
-                            domain: name.to_string(),
-                            error: error.clone(),
-                        },
-                    );
-                    out.policy_domain = Some(name.to_string());
-                    return Next::Done(out);
-                }
-                Some(Lookup::Record(record)) => {
-                    policy_at = Some((name, record));
-                    break;
-                }
-                Some(Lookup::Nothing) => {}
-            }
-        }
-
         // 2. Alignment.
-        let Some((policy_name, record)) = policy_at else {
-            // No record: every domain is its own organizational domain, so
-            // alignment (reported, not acted on) is equality.
-            let mut out = self.base_outcome(DmarcResult::None, DmarcReason::NoRecord);
-            out.spf_aligned = self
-                .passing_spf()
-                .is_some_and(|d| same_domain(d, author.as_str()));
-            out.aligned_dkim_domain = self
-                .passing_dkim()
-                .find(|d| same_domain(d, author.as_str()))
-                .map(str::to_string);
-            out.dkim_aligned = out.aligned_dkim_domain.is_some();
-            return Next::Done(out);
-        };
-        let mut org_of_author: Option<Name> = None;
         let mut alignment_failed = false;
         let mut spf_aligned = false;
         if let Some(domain) = self.passing_spf() {
@@ -496,11 +447,7 @@ impl DmarcEvaluator {
         {
             match self.nonexistent {
                 None if self.budget_left() => {
-                    return Next::Need(vec![
-                        Query::a(author.clone()),
-                        Query::aaaa(author.clone()),
-                        Query::mx(author.clone()),
-                    ]);
+                    return Next::Need(vec![Query::a(author.clone())]);
                 }
                 Some(true) => {
                     source = PolicySource::NonExistent;
@@ -544,6 +491,113 @@ impl DmarcEvaluator {
         out.dkim_aligned = dkim_aligned;
         out.aligned_dkim_domain = aligned_dkim_domain;
         Next::Done(out)
+    }
+
+    /// Finds the policy record (RFC 9989 §4.10.1, RFC 7489 §6.6.3): the
+    /// Author Domain's own; else (RFC 9989) that of its organizational
+    /// domain, found by the tree walk, or of the public suffix domain whose
+    /// `psd=y` ended the walk; else (RFC 7489) that of its organizational
+    /// domain from the Public Suffix List.
+    fn discover(&self, author: &Name) -> Discovery<'_> {
+        if self.config.batch_discovery && self.txt.is_empty() {
+            let names = match self.config.rules {
+                DmarcRules::Rfc9989 => tree_walk::walk_names(author),
+                DmarcRules::Rfc7489 => self.rfc7489_names(author),
+            };
+            let room = self.config.max_queries.saturating_sub(self.queries);
+            return Discovery::Need(names.iter().take(room).map(dmarc_query).collect());
+        }
+        // The Author Domain first, under either rules.
+        match self.txt.get(author) {
+            None => return self.ask_discovery(author),
+            Some(Lookup::TempFail) => return self.temp_failure(author),
+            Some(Lookup::Unusable(errors)) => return self.unusable(author, errors),
+            Some(Lookup::Record(record)) => return Discovery::Found(author.clone(), record, None),
+            Some(Lookup::Nothing) => {}
+        }
+        match self.config.rules {
+            DmarcRules::Rfc7489 => {
+                let Some(org) = self.rfc7489_names(author).into_iter().nth(1) else {
+                    return Discovery::NoRecord;
+                };
+                match self.txt.get(&org) {
+                    None => self.ask_discovery(&org),
+                    Some(Lookup::TempFail) => self.temp_failure(&org),
+                    Some(Lookup::Unusable(errors)) => self.unusable(&org, errors),
+                    Some(Lookup::Record(record)) => {
+                        Discovery::Found(org.clone(), record, Some(org))
+                    }
+                    Some(Lookup::Nothing) => Discovery::NoRecord,
+                }
+            }
+            DmarcRules::Rfc9989 => {
+                let org = match self.walk(author) {
+                    Walk::Need(name) => return self.ask_discovery(&name),
+                    Walk::Failed(()) => return self.temp_failure(author),
+                    Walk::Done(org) => org,
+                };
+                match self.txt.get(&org) {
+                    Some(Lookup::Record(record)) => {
+                        return Discovery::Found(org.clone(), record, Some(org));
+                    }
+                    Some(Lookup::Unusable(errors)) => return self.unusable(&org, errors),
+                    _ => {}
+                }
+                // The organizational domain has no record of its own: the
+                // public suffix domain's (psd=y) record applies.
+                for name in tree_walk::walk_names(author) {
+                    if let Some(Lookup::Record(record)) = self.txt.get(&name)
+                        && record.psd() == Psd::Yes
+                    {
+                        return Discovery::Found(name, record, Some(org));
+                    }
+                }
+                Discovery::NoRecord
+            }
+        }
+    }
+
+    /// RFC 7489's candidates: the Author Domain, then its organizational
+    /// domain when different.
+    fn rfc7489_names(&self, author: &Name) -> Vec<Name> {
+        let org = self
+            .config
+            .public_suffixes
+            .organizational_domain(author.as_str());
+        let mut names = vec![author.clone()];
+        if let Ok(org) = Name::new(&org)
+            && org != *author
+        {
+            names.push(org);
+        }
+        names
+    }
+
+    fn ask_discovery(&self, name: &Name) -> Discovery<'_> {
+        if self.budget_left() {
+            Discovery::Need(vec![dmarc_query(name)])
+        } else {
+            self.temp_failure(name)
+        }
+    }
+
+    fn temp_failure(&self, name: &Name) -> Discovery<'_> {
+        Discovery::Done(Box::new(self.base_outcome(
+            DmarcResult::TempError,
+            DmarcReason::DnsFailure(name.to_string()),
+        )))
+    }
+
+    fn unusable(&self, name: &Name, errors: &[RecordError]) -> Discovery<'_> {
+        let mut out = self.base_outcome(
+            DmarcResult::None,
+            DmarcReason::UnusableRecord {
+                domain: name.to_string(),
+                errors: errors.to_vec(),
+            },
+        );
+        out.policy_domain = Some(name.to_string());
+        Discovery::Done(Box::new(out))
     }
 
     fn passing_spf(&self) -> Option<&str> {
@@ -635,6 +689,16 @@ impl DmarcEvaluator {
     }
 }
 
+/// Where policy discovery stands.
+enum Discovery<'a> {
+    Need(Vec<Query>),
+    Done(Box<DmarcOutcome>),
+    /// The record to apply, where it was found, and the Author Domain's
+    /// organizational domain when discovery determined it.
+    Found(Name, &'a DmarcRecord, Option<Name>),
+    NoRecord,
+}
+
 enum Aligned {
     Yes,
     No,
@@ -689,29 +753,20 @@ impl DnsMachine for DmarcEvaluator {
         }
         let pending = core::mem::take(&mut self.pending);
         self.queries = self.queries.saturating_add(pending.len());
-        let mut absent = Some(true);
         for (query, answer) in pending.iter().zip(&answers) {
-            match query.record_type {
-                RecordType::Txt => {
-                    let under = query
-                        .name
-                        .as_str()
-                        .strip_prefix("_dmarc.")
-                        .and_then(|n| Name::new(n).ok())
-                        .unwrap_or_else(|| query.name.clone());
-                    self.txt.insert(under, Lookup::from_answer(answer));
-                }
-                _ => {
-                    absent = match (absent, proves_absent(answer)) {
-                        (Some(a), Some(b)) => Some(a && b),
-                        _ => None,
-                    };
-                }
+            if query.record_type == RecordType::Txt {
+                let under = query
+                    .name
+                    .as_str()
+                    .strip_prefix("_dmarc.")
+                    .and_then(|n| Name::new(n).ok())
+                    .unwrap_or_else(|| query.name.clone());
+                self.txt.insert(under, Lookup::from_answer(answer));
+            } else {
+                // The existence check: a failed lookup proves nothing, so
+                // the domain is taken to exist.
+                self.nonexistent = Some(proves_absent(answer));
             }
-        }
-        if pending.iter().any(|q| q.record_type != RecordType::Txt) {
-            // A failed lookup proves nothing: the domain is taken to exist.
-            self.nonexistent = Some(absent.unwrap_or(false));
         }
         self.advance();
         Ok(())

@@ -18,24 +18,41 @@
 //!
 //! # Readings of the RFCs
 //!
-//! - Policy discovery (RFC 9989 §4.10): `_dmarc.<name>` is queried from the
-//!   Author Domain up the tree ([`MAX_WALK_QUERIES`] names at most, with the
-//!   seven-label shortcut); the first name holding exactly one record that
-//!   begins with `v=DMARC1` gives the policy. Several such records at one
-//!   name count as none. A record that begins with `v=DMARC1` but does not
-//!   parse gives `permerror` (RFC 8601 §2.7.1's "syntactically incorrect
-//!   DMARC record"); a temporary DNS failure gives `temperror`.
+//! - Policy discovery (RFC 9989 §4.10.1): the Author Domain's own record;
+//!   else the tree walk (`_dmarc.<name>` from the Author Domain up,
+//!   [`MAX_WALK_QUERIES`] names at most, with the seven-label shortcut)
+//!   finds the organizational domain (§4.10.2: `psd=n` stops there, `psd=y`
+//!   makes the name below it the organization, else the record with the
+//!   fewest labels) and that domain's record applies, or the public suffix
+//!   domain's when the organization has none. A name holding several
+//!   `v=DMARC1` records counts as holding none. A temporary DNS failure
+//!   gives `temperror`. Under RFC 7489 the candidates are the Author Domain
+//!   and its organizational domain from the Public Suffix List.
+//! - Records are read as a receiver must (RFC 9989 §4.8): a malformed tag or
+//!   an invalid value is discarded and the default used. A record whose
+//!   `p`, `sp` or `np` is invalid acts as `p=none` when it has a valid `rua`
+//!   and is not applied otherwise (result `none`). An absent `p` means
+//!   `none`. [`DmarcRecord::parse`] is the strict check for publishers.
 //! - Relaxed alignment compares organizational domains: RFC 9989's tree
 //!   walk (with `psd`) or RFC 7489's Public Suffix List. Only identifiers
 //!   that passed are checked, and in RFC 9989 only those under the Author
-//!   Domain's organizational domain cost queries.
+//!   Domain's organizational domain cost queries. SPF's identifier is the
+//!   MAIL FROM domain, which for the null reverse-path is the HELO domain
+//!   (`postmaster@<helo>`, RFC 7208 §2.4); a separate HELO check is never
+//!   used.
 //! - The policy: `p` for a record at the Author Domain; otherwise `sp` (or
 //!   `p`), and under RFC 9989 `np` when the Author Domain does not exist
-//!   (NXDOMAIN or NODATA for A, AAAA and MX; a failed lookup counts as
-//!   existing). `t=y` (RFC 9989) and an unsampled message under `pct`
-//!   (RFC 7489 §6.6.4) lower it one step. An absent `p` means `none`.
-//! - Under RFC 9989, `pct`, `rf` and `ri` are parsed but have no effect.
-//!
+//!   (its A query answers NXDOMAIN; NODATA means it exists, §3.2.13 and
+//!   Appendix A.4; a failed lookup counts as existing). `t=y` (RFC 9989)
+//!   and an unsampled message under `pct` (RFC 7489 §6.6.4) lower it one
+//!   step.
+//! - Under RFC 9989, `pct` (historic), `rf` and `ri` are parsed but have no
+//!   effect.
+//! - A message whose From field names several domains: RFC 9989 §5.3.1
+//!   says DMARC validation is "not possible" (a receiver MAY still evaluate
+//!   each domain, §11.5); we report `permerror`, a local choice, and a
+//!   caller who wants the per-domain evaluation runs one per domain.
+
 //! # What this module does not do
 //!
 //! It does not act on the policy (the caller rejects or quarantines), send

@@ -215,73 +215,57 @@ fn trim_wsp(text: &str, base: usize) -> (&str, usize) {
 
 impl DmarcRecord {
     /// Parses a record's text (the TXT record's strings joined with nothing
-    /// between them).
+    /// between them), strictly: any syntax error, a value outside its tag's
+    /// grammar, an empty value or a repeated tag is an error. This is the
+    /// check a domain owner wants before publishing.
     pub fn parse(text: &str) -> Result<DmarcRecord, RecordError> {
-        if text.len() > MAX_RECORD_LEN {
-            return Err(err(RecordErrorKind::TooLong, MAX_RECORD_LEN));
+        let mut errors = Vec::new();
+        let record = parse_tags(text, Some(&mut errors))?;
+        match errors.into_iter().next() {
+            Some(e) => Err(e),
+            None => Ok(record),
         }
-        if let Some(at) = text
-            .bytes()
-            .position(|b| !(is_wsp(b) || (0x20..=0x7e).contains(&b)))
-        {
-            let byte = text.as_bytes().get(at).copied().unwrap_or_default();
-            if !is_dmarc_version(text) {
-                return Err(err(RecordErrorKind::NotDmarc, 0));
-            }
-            return Err(err(RecordErrorKind::InvalidByte(byte), at));
+    }
+
+    /// Reads a record the way a receiver must (RFC 9989 §4.8: "syntax errors
+    /// in the remainder of the record MUST be discarded in favor of default
+    /// values (if any) or ignored outright"): a malformed tag, a value
+    /// outside its grammar or a repeated tag (after the first) is skipped
+    /// and reported in the returned list. Fails only when the text is not a
+    /// DMARC record at all (it does not begin with `v=DMARC1`) or is longer
+    /// than [`MAX_RECORD_LEN`].
+    ///
+    /// What a receiver then does with a record whose `p`, `sp` or `np` was
+    /// invalid is [`DmarcRecord::effective`]'s job.
+    pub fn parse_lenient(text: &str) -> Result<(DmarcRecord, Vec<RecordError>), RecordError> {
+        let mut errors = Vec::new();
+        let record = parse_tags(text, Some(&mut errors))?;
+        Ok((record, errors))
+    }
+
+    /// The record a receiver applies, after [`DmarcRecord::parse_lenient`]
+    /// (RFC 9989 §4.10.1, RFC 7489 §6.6.3): when `p`, `sp` or `np` was
+    /// present but invalid, the record acts as `p=none` (keeping its
+    /// reporting URIs) if it has at least one valid `rua` URI, and is not
+    /// applied at all (`None`) otherwise. An absent `p` means `none`
+    /// (RFC 9989 §4.7), which [`DmarcOutcome`](super::DmarcOutcome) reports.
+    pub fn effective(self, errors: &[RecordError]) -> Option<DmarcRecord> {
+        let bad_policy = errors.iter().any(|e| {
+            matches!(&e.kind, RecordErrorKind::InvalidValue(t) | RecordErrorKind::EmptyValue(t)
+                if t == "p" || t == "sp" || t == "np")
+        });
+        if !bad_policy {
+            return Some(self);
         }
-        let mut record = DmarcRecord::default();
-        let mut seen: u32 = 0;
-        let mut offset = 0usize;
-        let mut first = true;
-        for segment in text.split(';') {
-            let base = offset;
-            offset += segment.len() + 1;
-            let (segment, start) = trim_wsp(segment, base);
-            if first {
-                first = false;
-                if !version_tag(segment) {
-                    return Err(err(RecordErrorKind::NotDmarc, 0));
-                }
-                continue;
-            }
-            if segment.is_empty() {
-                continue;
-            }
-            let (name, value) = segment
-                .split_once('=')
-                .ok_or(err(RecordErrorKind::MalformedTag, start))?;
-            let name = name.trim_end_matches([' ', '\t']);
-            if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphabetic()) {
-                return Err(err(RecordErrorKind::MalformedTag, start));
-            }
-            let value_start = start + segment.len() - value.len();
-            let (value, value_start) = trim_wsp(value, value_start);
-            let known = KNOWN_TAGS.iter().position(|t| t.eq_ignore_ascii_case(name));
-            if value.is_empty() {
-                let lower = name.to_ascii_lowercase();
-                return Err(err(RecordErrorKind::EmptyValue(lower), value_start));
-            }
-            let repeated = match known {
-                Some(i) => {
-                    let bit = 1u32 << i;
-                    let repeated = seen & bit != 0;
-                    seen |= bit;
-                    repeated
-                }
-                None => record
-                    .unknown_tags
-                    .iter()
-                    .any(|(n, _)| n.eq_ignore_ascii_case(name)),
-            };
-            if repeated {
-                let lower = name.to_ascii_lowercase();
-                return Err(err(RecordErrorKind::DuplicateTag(lower), start));
-            }
-            let tag = known.and_then(|i| KNOWN_TAGS.get(i)).copied().unwrap_or("");
-            record.set(tag, name, value, value_start)?;
+        if self.rua.is_empty() {
+            return None;
         }
-        Ok(record)
+        Some(DmarcRecord {
+            policy: Some(Policy::None),
+            subdomain_policy: None,
+            nonexistent_policy: None,
+            ..self
+        })
     }
 
     /// Sets the tag `tag` (one of [`KNOWN_TAGS`], or `""` for an unknown
@@ -313,6 +297,7 @@ impl DmarcRecord {
             "rua" => self.rua = parse_uris(value, at).map_err(|e| e.unwrap_or_else(invalid))?,
             "ruf" => self.ruf = parse_uris(value, at).map_err(|e| e.unwrap_or_else(invalid))?,
             "fo" => {
+                let mut options = Vec::new();
                 for option in value.split(':') {
                     let option = match option.trim_matches([' ', '\t']) {
                         "0" => FailureOption::All,
@@ -321,23 +306,26 @@ impl DmarcRecord {
                         "s" | "S" => FailureOption::Spf,
                         _ => return Err(invalid()),
                     };
-                    if self.fo.len() >= 4 {
+                    if options.len() >= 4 {
                         return Err(invalid());
                     }
-                    self.fo.push(option);
+                    options.push(option);
                 }
+                self.fo = options;
             }
             "rf" => {
+                let mut formats = Vec::new();
                 for format in value.split(':') {
                     let format = format.trim_matches([' ', '\t']);
                     let keyword = format.bytes().enumerate().all(|(i, b)| {
                         b.is_ascii_alphabetic() || (i > 0 && (b.is_ascii_digit() || b == b'-'))
                     });
-                    if format.is_empty() || !keyword || self.rf.len() >= 8 {
+                    if format.is_empty() || !keyword || formats.len() >= 8 {
                         return Err(invalid());
                     }
-                    self.rf.push(format.to_ascii_lowercase());
+                    formats.push(format.to_ascii_lowercase());
                 }
+                self.rf = formats;
             }
             "ri" => {
                 let ri = parse_digits(value, 32).ok_or_else(invalid)?;
@@ -382,6 +370,101 @@ impl DmarcRecord {
     pub fn report_interval(&self) -> u32 {
         self.ri.unwrap_or(86_400)
     }
+}
+
+/// The tag-list reader behind [`DmarcRecord::parse`] and
+/// [`DmarcRecord::parse_lenient`]: errors in tags are pushed to `errors`
+/// and the tag skipped; only "not a DMARC record" and "too long" fail.
+fn parse_tags(
+    text: &str,
+    mut errors: Option<&mut Vec<RecordError>>,
+) -> Result<DmarcRecord, RecordError> {
+    if text.len() > MAX_RECORD_LEN {
+        return Err(err(RecordErrorKind::TooLong, MAX_RECORD_LEN));
+    }
+    if !is_dmarc_version(text) {
+        return Err(err(RecordErrorKind::NotDmarc, 0));
+    }
+    let mut report = |e: RecordError| {
+        if let Some(list) = errors.as_deref_mut()
+            && list.len() < 64
+        {
+            list.push(e);
+        }
+    };
+    let mut record = DmarcRecord::default();
+    let mut seen: u32 = 0;
+    let mut offset = 0usize;
+    let mut first = true;
+    for segment in text.split(';') {
+        let base = offset;
+        offset += segment.len() + 1;
+        if first {
+            first = false;
+            continue;
+        }
+        if let Some(at) = segment
+            .bytes()
+            .position(|b| !(is_wsp(b) || (0x20..=0x7e).contains(&b)))
+        {
+            let byte = segment.as_bytes().get(at).copied().unwrap_or_default();
+            report(err(RecordErrorKind::InvalidByte(byte), base + at));
+            continue;
+        }
+        let (segment, start) = trim_wsp(segment, base);
+        if segment.is_empty() {
+            continue;
+        }
+        let Some((name, value)) = segment.split_once('=') else {
+            report(err(RecordErrorKind::MalformedTag, start));
+            continue;
+        };
+        let name = name.trim_end_matches([' ', '\t']);
+        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphabetic()) {
+            report(err(RecordErrorKind::MalformedTag, start));
+            continue;
+        }
+        let value_start = start + segment.len() - value.len();
+        let (value, value_start) = trim_wsp(value, value_start);
+        let known = KNOWN_TAGS.iter().position(|t| t.eq_ignore_ascii_case(name));
+        let tag = known.and_then(|i| KNOWN_TAGS.get(i)).copied().unwrap_or("");
+        if value.is_empty() {
+            let label = if tag.is_empty() {
+                name.to_ascii_lowercase()
+            } else {
+                tag.to_string()
+            };
+            report(err(RecordErrorKind::EmptyValue(label), value_start));
+            continue;
+        }
+        let repeated = match known {
+            Some(i) => {
+                let bit = 1u32 << i;
+                let repeated = seen & bit != 0;
+                seen |= bit;
+                repeated
+            }
+            None => record
+                .unknown_tags
+                .iter()
+                .any(|(n, _)| n.eq_ignore_ascii_case(name)),
+        };
+        if repeated {
+            let label = if tag.is_empty() {
+                name.to_ascii_lowercase()
+            } else {
+                tag.to_string()
+            };
+            report(err(RecordErrorKind::DuplicateTag(label), start));
+            continue;
+        }
+        // `set` changes nothing when the value is invalid: the tag keeps
+        // its default.
+        if let Err(e) = record.set(tag, name, value, value_start) {
+            report(e);
+        }
+    }
+    Ok(record)
 }
 
 /// Does `text` begin with the `v=DMARC1` tag (and a separator or its end)?
@@ -621,6 +704,44 @@ mod tests {
         }
         let e = DmarcRecord::parse("v=DMARC1; p=none\u{e9}").unwrap_err();
         assert!(matches!(e.kind, RecordErrorKind::InvalidByte(_)));
+    }
+
+    #[test]
+    fn lenient_reading_discards_bad_tags() {
+        let (r, errors) =
+            DmarcRecord::parse_lenient("v=DMARC1; p=reject; adkim=x; junk; p=none; fo=1:9; x=")
+                .unwrap();
+        assert_eq!(r.policy, Some(Policy::Reject));
+        assert_eq!(r.adkim, None);
+        assert!(r.fo.is_empty(), "an invalid fo leaves the default");
+        let kinds: Vec<_> = errors.iter().map(|e| e.kind.clone()).collect();
+        assert_eq!(
+            kinds,
+            [
+                RecordErrorKind::InvalidValue("adkim".into()),
+                RecordErrorKind::MalformedTag,
+                RecordErrorKind::DuplicateTag("p".into()),
+                RecordErrorKind::InvalidValue("fo".into()),
+                RecordErrorKind::EmptyValue("x".into()),
+            ]
+        );
+        assert_eq!(r.clone().effective(&errors), Some(r));
+        assert!(DmarcRecord::parse_lenient("v=spf1").is_err());
+    }
+
+    #[test]
+    fn effective_record_for_an_invalid_policy() {
+        let (r, e) =
+            DmarcRecord::parse_lenient("v=DMARC1; p=bogus; sp=reject; rua=mailto:a@b.example")
+                .unwrap();
+        let r = r.effective(&e).unwrap();
+        assert_eq!((r.policy, r.subdomain_policy), (Some(Policy::None), None));
+        assert_eq!(r.rua.len(), 1);
+        let (r, e) = DmarcRecord::parse_lenient("v=DMARC1; p=reject; np=x").unwrap();
+        assert_eq!(r.effective(&e), None);
+        // An absent p is not invalid.
+        let (r, e) = DmarcRecord::parse_lenient("v=DMARC1; adkim=s").unwrap();
+        assert_eq!(r.effective(&e).unwrap().policy, None);
     }
 
     #[test]
