@@ -2,7 +2,12 @@
 //! allocates a few times the cap, never the bomb's size. A test binary of
 //! its own, because it counts every allocation of the process through a
 //! counting global allocator (`stats_alloc`).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::alloc::System;
 use std::io::Write as _;

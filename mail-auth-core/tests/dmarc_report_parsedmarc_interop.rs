@@ -30,7 +30,8 @@
     clippy::panic,
     clippy::indexing_slicing,
     clippy::disallowed_methods,
-    clippy::disallowed_types
+    clippy::disallowed_types,
+    clippy::cast_possible_truncation
 )]
 
 use std::fmt::Write as _;
@@ -331,13 +332,15 @@ fn generated(seed: u64, index: usize) -> AggregateReport {
     let metadata = ReportMetadata {
         org_name: format!("Receiver & Sons {index}"),
         email: format!("dmarc-{index}@receiver.example"),
-        extra_contact_info: (index % 2 == 0).then(|| "https://receiver.example/?a=1&b=<2>".into()),
+        extra_contact_info: index
+            .is_multiple_of(2)
+            .then(|| "https://receiver.example/?a=1&b=<2>".into()),
         report_id: format!("report-{seed:x}-{index}"),
         date_range: DateRange {
             begin,
             end: begin + 86_400,
         },
-        errors: if index % 3 == 0 {
+        errors: if index.is_multiple_of(3) {
             vec!["late & partial".into()]
         } else {
             Vec::new()
@@ -346,7 +349,7 @@ fn generated(seed: u64, index: usize) -> AggregateReport {
     };
     let policy = PolicyPublished {
         domain: format!("d{index}.example"),
-        discovery_method: (index % 2 == 0).then_some(DiscoveryMethod::Psl),
+        discovery_method: index.is_multiple_of(2).then_some(DiscoveryMethod::Psl),
         adkim: [
             None,
             Some(AlignmentMode::Strict),
@@ -354,9 +357,9 @@ fn generated(seed: u64, index: usize) -> AggregateReport {
         ][index % 3],
         aspf: [Some(AlignmentMode::Strict), None][index % 2],
         p: *rng.pick(&policies),
-        sp: (index % 2 == 0).then(|| *rng.pick(&policies)),
+        sp: index.is_multiple_of(2).then(|| *rng.pick(&policies)),
         np: (index % 3 == 1).then(|| *rng.pick(&policies)),
-        pct: (index % 2 == 0).then(|| rng.below(101) as u8),
+        pct: index.is_multiple_of(2).then(|| rng.below(101) as u8),
         testing: [None, Some(true), Some(false)][index % 3],
         fo: (index % 2 == 1).then(|| "0:d".into()),
     };

@@ -2,7 +2,12 @@
 //! here by hand, not copied): RFC 7489 without `<version>`, the draft-era
 //! `<version>1.0</version>`, RFC 9990 with its namespace, prefixes, BOMs,
 //! Latin-1, white space, upper-case words, unknown elements.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::net::IpAddr;
 

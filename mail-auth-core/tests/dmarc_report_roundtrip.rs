@@ -1,7 +1,12 @@
 //! Round trips of aggregate reports: generated reports are written (RFC 9990
 //! and RFC 7489 shapes, plain, gzip and zip) and read back equal, up to what
 //! each format leaves out.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::io::Write as _;
 use std::net::IpAddr;
