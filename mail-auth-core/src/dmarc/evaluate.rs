@@ -226,6 +226,8 @@ pub struct DmarcOutcome {
     pub reason: DmarcReason,
     /// DNS queries made.
     pub dns_queries: usize,
+    /// The specification applied.
+    pub rules: DmarcRules,
 }
 
 impl DmarcOutcome {
@@ -375,6 +377,7 @@ impl DmarcEvaluator {
             aligned_dkim_domain: None,
             reason,
             dns_queries: self.queries,
+            rules: self.config.rules,
         }
     }
 

@@ -14,7 +14,12 @@
 //!   or RFC 7489 (the Public Suffix List, `pct`).
 //! - [`PublicSuffixList`]: the list compiled in (crate `psl`) or one the
 //!   caller supplies (crate `publicsuffix`), for RFC 7489.
-//! - `report` (feature `reports`): aggregate reports.
+//! - [`OrganizationalDomainLookup`]: any name's organizational domain by
+//!   the tree walk, e.g. for external report destinations.
+//! - `report` (feature `reports`): aggregate reports: the model, the XML
+//!   writer and a tolerant bounded reader, bounded gzip/zip decompression,
+//!   an accumulator fed from [`DmarcOutcome`]s, and external destination
+//!   verification.
 //!
 //! # Readings of the RFCs
 //!
@@ -60,6 +65,7 @@
 
 mod author;
 mod evaluate;
+mod org_domain;
 mod policy;
 mod public_suffix;
 mod record;
@@ -72,6 +78,7 @@ pub use evaluate::{
     DmarcConfig, DmarcEvaluator, DmarcInput, DmarcOutcome, DmarcReason, DmarcRules, Identifier,
     PolicySource,
 };
+pub use org_domain::OrganizationalDomainLookup;
 pub use policy::{AlignmentMode, DmarcResult, Policy};
 pub use public_suffix::{PublicSuffixList, PublicSuffixListError};
 pub use record::{

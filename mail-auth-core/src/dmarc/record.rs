@@ -139,6 +139,26 @@ impl ReportUri {
             .to_ascii_lowercase()
     }
 
+    /// The host a report goes to: the domain of a `mailto:` address, or the
+    /// host of an `https:` (or other `scheme://`) URI; lower-cased. This is
+    /// the destination whose organizational domain RFC 9990's external
+    /// destination verification compares with the policy domain's.
+    pub fn host(&self) -> Option<String> {
+        if let Some(address) = self.mailto_address() {
+            let domain = address.rsplit_once('@')?.1;
+            return (!domain.is_empty()).then(|| domain.to_ascii_lowercase());
+        }
+        let rest = self.uri.split_once("://")?.1;
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+        let host = if host_port.starts_with('[') {
+            host_port.split_inclusive(']').next().unwrap_or_default()
+        } else {
+            host_port.split(':').next().unwrap_or_default()
+        };
+        (!host.is_empty()).then(|| host.to_ascii_lowercase())
+    }
+
     /// For a `mailto:` URI, the address (percent-decoding left to the
     /// caller; anything after `?` dropped).
     pub fn mailto_address(&self) -> Option<&str> {
@@ -742,6 +762,31 @@ mod tests {
         // An absent p is not invalid.
         let (r, e) = DmarcRecord::parse_lenient("v=DMARC1; adkim=s").unwrap();
         assert_eq!(r.effective(&e).unwrap().policy, None);
+    }
+
+    #[test]
+    fn report_uri_hosts() {
+        let host = |u: &str| {
+            ReportUri {
+                uri: u.into(),
+                max_size: None,
+            }
+            .host()
+        };
+        assert_eq!(
+            host("mailto:Agg@Reports.Example.NET").as_deref(),
+            Some("reports.example.net")
+        );
+        assert_eq!(
+            host("mailto:a@b.example?subject=x").as_deref(),
+            Some("b.example")
+        );
+        assert_eq!(
+            host("https://u@rua.example:8443/path").as_deref(),
+            Some("rua.example")
+        );
+        assert_eq!(host("mailto:"), None);
+        assert_eq!(host("urn:x"), None);
     }
 
     #[test]

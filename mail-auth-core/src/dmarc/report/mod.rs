@@ -39,6 +39,7 @@
 mod accumulator;
 mod decompress;
 mod destination;
+mod from_evaluation;
 mod limits;
 mod model;
 mod naming;
