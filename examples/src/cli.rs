@@ -159,6 +159,11 @@ pub(crate) enum DmarcCommand {
         /// The TXT record's text.
         text: String,
     },
+    /// Read an aggregate report (XML, gzip or zip) and print it as JSON.
+    Report {
+        /// The report (path, or - / absent for standard input).
+        file: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -53,6 +53,9 @@ fn main() -> ExitCode {
             Some(DmarcCommand::Record { text }) => {
                 finish(Output::Json, commands::dmarc::record(&text))
             }
+            Some(DmarcCommand::Report { file }) => {
+                finish(Output::Json, commands::dmarc::report(file.as_deref()))
+            }
             None => finish(Output::Json, commands::dmarc::run(&args)),
         },
         Command::Smime(cmd) => {

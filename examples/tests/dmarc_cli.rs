@@ -366,3 +366,60 @@ fn bad_input_exits_one() {
     ]);
     assert_eq!(mailsec(&args, None).status.code(), Some(1));
 }
+
+const REPORT: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<feedback xmlns="urn:ietf:params:xml:ns:dmarc-2.0">
+  <version>1.0</version>
+  <report_metadata>
+    <org_name>receiver.example</org_name>
+    <email>noreply-dmarc@receiver.example</email>
+    <report_id>abc-123</report_id>
+    <date_range><begin>1700000000</begin><end>1700086400</end></date_range>
+  </report_metadata>
+  <policy_published>
+    <domain>example.com</domain>
+    <p>reject</p>
+    <np>reject</np>
+    <testing>n</testing>
+  </policy_published>
+  <record>
+    <row>
+      <source_ip>192.0.2.25</source_ip>
+      <count>3</count>
+      <policy_evaluated><disposition>none</disposition><dkim>pass</dkim><spf>fail</spf></policy_evaluated>
+    </row>
+    <identifiers><header_from>example.com</header_from></identifiers>
+    <auth_results>
+      <dkim><domain>example.com</domain><selector>sel</selector><result>pass</result></dkim>
+      <spf><domain>bounce.example.net</domain><scope>mfrom</scope><result>fail</result></spf>
+    </auth_results>
+  </record>
+</feedback>
+"#;
+
+#[test]
+fn report_reads_an_aggregate_report() {
+    let v = json(&mailsec(&["dmarc", "report", "-"], Some(REPORT.as_bytes())));
+    assert_eq!(v["version"], "1.0");
+    assert_eq!(v["report_metadata"]["report_id"], "abc-123");
+    assert_eq!(v["report_metadata"]["date_range"]["end"], 1_700_086_400);
+    assert_eq!(v["policy_published"]["np"], "reject");
+    let row = &v["record"][0]["row"];
+    assert_eq!(row["source_ip"], "192.0.2.25");
+    assert_eq!(row["count"], 3);
+    assert_eq!(row["policy_evaluated"]["spf"], "fail");
+    assert_eq!(v["record"][0]["auth_results"]["spf"][0]["scope"], "mfrom");
+    // Hostile or broken input exits 1.
+    let bomb = format!("<!DOCTYPE x [<!ENTITY a \"aaaa\">]>{REPORT}");
+    assert_eq!(
+        mailsec(&["dmarc", "report"], Some(bomb.as_bytes()))
+            .status
+            .code(),
+        Some(1)
+    );
+    let cut = &REPORT.as_bytes()[..REPORT.len() / 2];
+    assert_eq!(
+        mailsec(&["dmarc", "report"], Some(cut)).status.code(),
+        Some(1)
+    );
+}

@@ -212,3 +212,85 @@ fn host_name() -> String {
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "localhost".to_string())
 }
+
+/// `mailsec dmarc report [FILE]`: reads an aggregate report (XML, gzip or
+/// zip, recognised by content, within the library's default limits) and
+/// prints it as JSON with the XML element names as keys.
+pub(crate) fn report(path: Option<&Path>) -> Result<(), Failure> {
+    use mail_auth_core::dmarc::report::{ReportLimits, parse_report};
+    let bytes = crate::support::read_input(path)?;
+    let report = parse_report(&bytes, &ReportLimits::default())
+        .map_err(|e| Failure::new(format!("DMARC aggregate report: {e}")))?;
+    print_json(&report_json(&report))
+}
+
+fn report_json(report: &mail_auth_core::dmarc::report::AggregateReport) -> Value {
+    let m = &report.metadata;
+    let p = &report.policy_published;
+    let records: Vec<Value> = report
+        .records
+        .iter()
+        .map(|r| {
+            let e = &r.row.policy_evaluated;
+            json!({
+                "row": {
+                    "source_ip": r.row.source_ip.to_string(),
+                    "count": r.row.count,
+                    "policy_evaluated": {
+                        "disposition": e.disposition.as_str(),
+                        "dkim": e.dkim.as_str(),
+                        "spf": e.spf.as_str(),
+                        "reason": e.reasons.iter().map(|x| json!({
+                            "type": x.kind.as_str(),
+                            "comment": x.comment,
+                        })).collect::<Vec<_>>(),
+                    },
+                },
+                "identifiers": {
+                    "envelope_to": r.identifiers.envelope_to,
+                    "envelope_from": r.identifiers.envelope_from,
+                    "header_from": r.identifiers.header_from,
+                },
+                "auth_results": {
+                    "dkim": r.auth_results.dkim.iter().map(|d| json!({
+                        "domain": d.domain,
+                        "selector": d.selector,
+                        "result": d.result.as_str(),
+                        "human_result": d.human_result,
+                    })).collect::<Vec<_>>(),
+                    "spf": r.auth_results.spf.iter().map(|s| json!({
+                        "domain": s.domain,
+                        "scope": s.scope.as_ref().map(|x| x.as_str()),
+                        "result": s.result.as_str(),
+                        "human_result": s.human_result,
+                    })).collect::<Vec<_>>(),
+                },
+            })
+        })
+        .collect();
+    json!({
+        "version": report.version,
+        "report_metadata": {
+            "org_name": m.org_name,
+            "email": m.email,
+            "extra_contact_info": m.extra_contact_info,
+            "report_id": m.report_id,
+            "date_range": { "begin": m.date_range.begin, "end": m.date_range.end },
+            "error": m.errors,
+            "generator": m.generator,
+        },
+        "policy_published": {
+            "domain": p.domain,
+            "discovery_method": p.discovery_method.as_ref().map(|x| x.as_str()),
+            "adkim": p.adkim.map(|a| a.as_str()),
+            "aspf": p.aspf.map(|a| a.as_str()),
+            "p": p.p.as_str(),
+            "sp": p.sp.map(|x| x.as_str()),
+            "np": p.np.map(|x| x.as_str()),
+            "pct": p.pct,
+            "testing": p.testing.map(|t| if t { "y" } else { "n" }),
+            "fo": p.fo,
+        },
+        "record": records,
+    })
+}
