@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{Cli, Command, DkimCommand, DmarcCommand, MtaStsCommand, SmimeCommand, TlsrptCommand};
+use cli::{Cli, Command, DkimCommand, DmarcCommand, SmimeCommand};
 use support::{Output, finish, not_yet};
 
 fn main() -> ExitCode {
@@ -67,24 +67,8 @@ fn main() -> ExitCode {
             };
             finish(output, Err(not_yet(name, "S/MIME, issues 6 and 7")))
         }
-        Command::MtaSts(cmd) => {
-            let result = match cmd {
-                MtaStsCommand::Txt { .. } => Err(not_yet("mta-sts txt", "MTA-STS, issue 5")),
-                MtaStsCommand::Policy { .. } => Err(not_yet("mta-sts policy", "MTA-STS, issue 5")),
-                MtaStsCommand::Match { .. } => Err(not_yet("mta-sts match", "MTA-STS, issue 5")),
-                MtaStsCommand::Resolve { dns, .. } => {
-                    commands::pending::with_dns("mta-sts resolve", "MTA-STS, issue 5", &dns)
-                }
-            };
-            finish(Output::Json, result)
-        }
-        Command::Tlsrpt(cmd) => {
-            let name = match cmd {
-                TlsrptCommand::Txt { .. } => "tlsrpt txt",
-                TlsrptCommand::Report { .. } => "tlsrpt report",
-            };
-            finish(Output::Json, Err(not_yet(name, "TLS reporting, issue 5")))
-        }
+        Command::MtaSts(cmd) => finish(Output::Json, commands::mta_sts::run(&cmd)),
+        Command::Tlsrpt(cmd) => finish(Output::Json, commands::tlsrpt::run(&cmd)),
         Command::Message(args) => finish(Output::Json, commands::message::run(&args)),
         Command::Dns(args) => finish(Output::Json, commands::dns::run(&args)),
         Command::Demo => finish(Output::Text, commands::demo::run()),

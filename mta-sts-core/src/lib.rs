@@ -26,4 +26,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod sts;
+pub mod tlsrpt;
+
 pub use mailsec_dns;

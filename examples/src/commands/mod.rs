@@ -6,5 +6,7 @@ pub(crate) mod dkim;
 pub(crate) mod dmarc;
 pub(crate) mod dns;
 pub(crate) mod message;
+pub(crate) mod mta_sts;
 pub(crate) mod pending;
 pub(crate) mod spf;
+pub(crate) mod tlsrpt;

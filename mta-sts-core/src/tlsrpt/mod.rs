@@ -1,0 +1,1 @@
+//! SMTP TLS reporting (RFC 8460): the `_smtp._tls` record and the report.
