@@ -423,3 +423,86 @@ fn report_reads_an_aggregate_report() {
         Some(1)
     );
 }
+
+/// The `authentication_results` value of several verdicts, read by the
+/// Python `authres` package (with its DMARC extension): the same methods,
+/// results and properties as our JSON says.
+#[test]
+fn authentication_results_parse_with_authres() {
+    let Some(python) = mailsec_testkit::python(&["authres", "authres.dmarc"]) else {
+        return;
+    };
+    let (signed, key) = signed_message();
+    let f = fixture(
+        "authres.yaml",
+        &format!("{SPF_AND_DMARC}sel._domainkey.example.com:\n  - TXT: '{key}'\n"),
+    );
+    let runs = [
+        dmarc(&f, "192.0.2.7", "joe@example.com", &[], &signed),
+        dmarc(&f, "198.51.100.1", "joe@example.com", &[], MESSAGE),
+        dmarc(
+            &f,
+            "198.51.100.1",
+            "",
+            &[],
+            b"From: x@example.com, y@example.org\r\n\r\nx\r\n",
+        ),
+    ];
+    let values: Vec<String> = runs
+        .iter()
+        .map(|r| r["authentication_results"].as_str().unwrap().to_string())
+        .collect();
+    let script = r#"
+import json, sys, authres, authres.dmarc
+out = []
+for v in json.load(sys.stdin):
+    h = authres.AuthenticationResultsHeader.parse('Authentication-Results: ' + v)
+    out.append({"id": h.authserv_id, "results": [
+        {"method": r.method, "result": r.result,
+         "props": {p.type + "." + p.name: p.value for p in r.properties}}
+        for r in h.results]})
+print(json.dumps(out))
+"#;
+    let mut child = Command::new(python)
+        .args(["-c", script])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(serde_json::to_string(&values).unwrap().as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let parsed: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    for (run, seen) in runs.iter().zip(&parsed) {
+        assert_eq!(seen["id"], "mx.receiver.example");
+        let results = seen["results"].as_array().unwrap();
+        let spf = &results[0];
+        assert_eq!(spf["method"], "spf");
+        assert_eq!(spf["result"], run["spf"]["result"]);
+        let dmarc = results.last().unwrap();
+        assert_eq!(dmarc["method"], "dmarc");
+        assert_eq!(dmarc["result"], run["dmarc"]["result"]);
+        let domain = run["dmarc"]["domain"].as_str().unwrap();
+        if !domain.is_empty() {
+            assert_eq!(dmarc["props"]["header.from"], domain);
+        }
+        if run["dmarc"]["policy_source"] != "none" {
+            assert_eq!(dmarc["props"]["policy.dmarc"], run["dmarc"]["policy"]);
+        }
+        let signatures = run["dkim"]["signatures"].as_array().unwrap();
+        assert_eq!(results.len(), signatures.len() + 2, "{seen}");
+        for (sig, r) in signatures.iter().zip(&results[1..]) {
+            assert_eq!(r["method"], "dkim");
+            assert_eq!(r["result"], sig["result"]);
+            assert_eq!(r["props"]["header.d"], sig["domain"]);
+            assert_eq!(r["props"]["header.s"], sig["selector"]);
+        }
+    }
+    assert_eq!(parsed[0]["results"][2]["result"], "pass");
+    assert_eq!(parsed[1]["results"][1]["result"], "fail");
+}
