@@ -173,24 +173,28 @@ enum TermResult {
 #[derive(Debug)]
 pub struct SpfEvaluator {
     ip: IpAddr,
-    helo: String,
     /// The domain the check started from (the outcome's `domain`).
     domain: String,
-    /// `local@domain`, with the `@` at `sender_at`.
-    sender: String,
+    /// `local@domain` (the `@` at `sender_at`, the end at `sender_end`), then
+    /// the HELO name: one buffer, which becomes the outcome's `sender`.
+    idents: String,
     sender_at: usize,
+    sender_end: usize,
     identity: Identity,
     config: SpfConfig,
     time: u64,
     frames: Vec<Frame>,
     dns_terms: u32,
     void_lookups: u32,
-    /// Answers gathered for the term being evaluated.
-    answers: Vec<(Query, Answer)>,
-    /// Queries asked and not answered yet.
-    pending: Vec<Query>,
+    /// The queries asked for the term being evaluated: the first `answered`
+    /// have their answers in `answers`, in order; the rest are pending.
+    queries: Vec<Query>,
+    answered: usize,
+    /// The answers to `queries[..answered]`: the caller's batches, appended
+    /// (the first batch's vector is kept as it came).
+    answers: Vec<Answer>,
     /// Whether each pending query counts as a void lookup when void.
-    pending_counts_void: Vec<bool>,
+    pending_counts_void: VoidFlags,
     /// The explanation lookup after a top-level `fail`.
     explaining: Option<Explaining>,
     outcome: Option<SpfOutcome>,
@@ -239,32 +243,36 @@ impl SpfEvaluator {
             v4 => v4,
         };
         let (local, sender_domain) = split_sender(sender);
-        let mut full = String::with_capacity(
+        let mut idents = String::with_capacity(
             local
                 .len()
                 .saturating_add(sender_domain.len())
-                .saturating_add(1),
+                .saturating_add(1)
+                .saturating_add(helo.len()),
         );
-        full.push_str(local);
-        full.push('@');
-        full.push_str(sender_domain);
+        idents.push_str(local);
+        idents.push('@');
+        idents.push_str(sender_domain);
+        let sender_end = idents.len();
+        idents.push_str(helo);
         let time = config.now;
         let trimmed = domain.strip_suffix('.').unwrap_or(domain);
         let mut evaluator = SpfEvaluator {
             ip,
             domain: String::from(trimmed),
-            helo: String::from(helo),
-            sender: full,
+            idents,
             sender_at: local.len(),
+            sender_end,
             identity,
             config,
             time,
             frames: Vec::new(),
             dns_terms: 0,
             void_lookups: 0,
+            queries: Vec::new(),
+            answered: 0,
             answers: Vec::new(),
-            pending: Vec::new(),
-            pending_counts_void: Vec::new(),
+            pending_counts_void: VoidFlags::default(),
             explaining: None,
             outcome: None,
         };
@@ -293,13 +301,32 @@ impl SpfEvaluator {
     }
 
     fn finish(&mut self, result: SpfResult, mechanism: Option<String>, problem: Option<String>) {
-        // The check is over: the domain moves into the outcome (the sender
-        // stays, for the macros of an explanation fetched afterwards).
+        self.finish_keeping(result, mechanism, problem, false);
+    }
+
+    /// [`finish`](Self::finish); `explaining` when an explanation is to be
+    /// fetched afterwards, whose macros still need the sender and HELO name.
+    fn finish_keeping(
+        &mut self,
+        result: SpfResult,
+        mechanism: Option<String>,
+        problem: Option<String>,
+        explaining: bool,
+    ) {
+        // The check is over: the domain moves into the outcome, and so does
+        // the sender unless an explanation still needs it.
+        let sender = if explaining {
+            String::from(self.sender())
+        } else {
+            let mut sender = core::mem::take(&mut self.idents);
+            sender.truncate(self.sender_end);
+            sender
+        };
         self.outcome = Some(SpfOutcome {
             result,
             identity: self.identity,
             domain: core::mem::take(&mut self.domain),
-            sender: self.sender.clone(),
+            sender,
             mechanism,
             explanation: None,
             problem,
@@ -308,23 +335,28 @@ impl SpfEvaluator {
         });
     }
 
+    /// `local@domain`.
+    fn sender(&self) -> &str {
+        self.idents.get(..self.sender_end).unwrap_or_default()
+    }
+
     fn context<'a>(
         &'a self,
         domain: &'a str,
         validated_ptr: Option<&'a str>,
         explanation: bool,
     ) -> MacroContext<'a> {
+        let sender = self.sender();
         MacroContext {
-            sender: &self.sender,
-            sender_local: self.sender.get(..self.sender_at).unwrap_or_default(),
-            sender_domain: self
-                .sender
+            sender,
+            sender_local: sender.get(..self.sender_at).unwrap_or_default(),
+            sender_domain: sender
                 .get(self.sender_at.saturating_add(1)..)
                 .unwrap_or_default(),
             domain,
             ip: self.ip,
             validated_ptr,
-            helo: &self.helo,
+            helo: self.idents.get(self.sender_end..).unwrap_or_default(),
             receiver: if self.config.receiver.is_empty() {
                 "unknown"
             } else {
@@ -337,25 +369,57 @@ impl SpfEvaluator {
 
     /// The answer to `query` if it has arrived; otherwise queues it.
     fn answer(&mut self, query: Query, counts_void: bool) -> Option<&Answer> {
-        if let Some(i) = self.answers.iter().position(|(q, _)| *q == query) {
-            return self.answers.get(i).map(|(_, a)| a);
+        match self.queries.iter().position(|q| *q == query) {
+            Some(i) if i < self.answered => self.answers.get(i),
+            Some(_) => None,
+            None => {
+                self.queries.push(query);
+                self.pending_counts_void.push(counts_void);
+                None
+            }
         }
-        if !self.pending.contains(&query) {
-            self.pending.push(query);
-            self.pending_counts_void.push(counts_void);
+    }
+
+    /// The answer to `query`, if it has arrived.
+    fn answered(&self, query: &Query) -> Option<&Answer> {
+        let i = self
+            .queries
+            .get(..self.answered)?
+            .iter()
+            .position(|q| q == query)?;
+        self.answers.get(i)
+    }
+
+    /// The queries asked and not answered yet.
+    fn pending(&self) -> &[Query] {
+        self.queries.get(self.answered..).unwrap_or_default()
+    }
+
+    /// Forgets the answers gathered (the term they served is done).
+    fn clear_answers(&mut self) {
+        if self.answered == self.queries.len() {
+            self.queries.clear();
+        } else {
+            self.queries.drain(..self.answered);
         }
-        None
+        self.answered = 0;
+        self.answers.clear();
+    }
+
+    /// Forgets the pending queries.
+    fn clear_pending(&mut self) {
+        self.queries.truncate(self.answered);
+        self.pending_counts_void.clear();
     }
 
     /// Runs until the machine needs answers or has an outcome.
     fn advance(&mut self) {
-        while self.outcome.is_none() && self.pending.is_empty() {
+        while self.outcome.is_none() && self.pending().is_empty() {
             if self.config.deadline.is_some_and(|d| self.time >= d) {
                 // The result is known once the explanation is being fetched:
                 // a late explanation is dropped (§6.2), the fail stays.
                 if let Some(explaining) = self.explaining.take() {
-                    self.pending.clear();
-                    self.pending_counts_void.clear();
+                    self.clear_pending();
                     self.outcome = Some(explaining.outcome);
                     return;
                 }
@@ -395,16 +459,16 @@ impl SpfEvaluator {
         if self.answer(query.clone(), true).is_none() {
             return;
         }
-        let parsed = match self.answers.iter().find(|(q, _)| *q == query) {
+        let parsed = match self.answered(&query) {
             None => return,
-            Some((_, answer)) => match select_record(answer) {
+            Some(answer) => match select_record(answer) {
                 Err(e) => Err(e),
                 Ok(text) => self
                     .parse_record(&text)
                     .map_err(|e| (SpfResult::PermError, format!("{}: {e}", query.name))),
             },
         };
-        self.answers.clear();
+        self.clear_answers();
         match parsed {
             Err((result, problem)) => self.frame_result(result, None, problem),
             Ok((text, record)) => {
@@ -483,7 +547,7 @@ impl SpfEvaluator {
         match self.evaluate(&domain, mechanism) {
             TermResult::Need => {}
             TermResult::Match => {
-                self.answers.clear();
+                self.clear_answers();
                 // Only the top frame's term is reported: an included
                 // domain's match is reported as the `include` that reached it.
                 let token = match self.frames.as_slice() {
@@ -497,7 +561,7 @@ impl SpfEvaluator {
             }
             TermResult::NoMatch => self.next_term(),
             TermResult::Include(target) => {
-                self.answers.clear();
+                self.clear_answers();
                 self.frames.push(Frame {
                     domain: target,
                     redirected: false,
@@ -505,7 +569,7 @@ impl SpfEvaluator {
                 });
             }
             TermResult::Error(result, problem) => {
-                self.answers.clear();
+                self.clear_answers();
                 self.frame_result(result, None, problem);
             }
         }
@@ -526,7 +590,7 @@ impl SpfEvaluator {
     }
 
     fn next_term(&mut self) {
-        self.answers.clear();
+        self.clear_answers();
         if let Some(Frame {
             phase: Phase::Terms { index, counted, .. },
             ..
@@ -553,7 +617,7 @@ impl SpfEvaluator {
         match self.target_name(domain, target) {
             TargetName::Need => {}
             TargetName::Name(name) => {
-                self.answers.clear();
+                self.clear_answers();
                 if let Some(frame) = self.frames.last_mut() {
                     *frame = Frame {
                         domain: name,
@@ -563,7 +627,7 @@ impl SpfEvaluator {
                 }
             }
             TargetName::Error(problem) => {
-                self.answers.clear();
+                self.clear_answers();
                 self.frame_result(SpfResult::PermError, None, format!("redirect: {problem}"));
             }
         }
@@ -590,7 +654,7 @@ impl SpfEvaluator {
                     _ => None,
                 };
                 let problem = (!problem.is_empty()).then_some(problem);
-                self.finish(result, mechanism, problem);
+                self.finish_keeping(result, mechanism, problem, exp.is_some());
                 if let Some(exp) = exp
                     && let Some(outcome) = self.outcome.take()
                 {
@@ -646,9 +710,8 @@ impl SpfEvaluator {
     /// Ends the whole check (a limit was exceeded).
     fn end_all(&mut self, result: SpfResult, problem: String) {
         self.frames.clear();
-        self.answers.clear();
-        self.pending.clear();
-        self.pending_counts_void.clear();
+        self.clear_answers();
+        self.clear_pending();
         self.finish(result, None, Some(problem));
     }
 
@@ -837,6 +900,10 @@ impl SpfEvaluator {
         if let [MacroPart::Literal(literal)] = spec.parts()
             && literal.len() <= mailsec_dns::MAX_NAME_LEN
         {
+            // Made when the record was parsed (and shared by a cached record).
+            if let Some(name) = spec.literal_name() {
+                return TargetName::Name(name.clone());
+            }
             return match Name::new(literal) {
                 Ok(name) if !name.is_root() => TargetName::Name(name),
                 _ => TargetName::Error(format!("{literal:?} is not a valid domain name")),
@@ -872,7 +939,7 @@ impl SpfEvaluator {
             Some(explanation) => {
                 let mut outcome = state.outcome;
                 outcome.explanation = explanation;
-                self.answers.clear();
+                self.clear_answers();
                 self.outcome = Some(outcome);
             }
         }
@@ -926,29 +993,23 @@ impl DnsMachine for SpfEvaluator {
         self.advance();
         match &self.outcome {
             Some(outcome) => Step::Done(outcome.clone()),
-            None => Step::NeedDns(&self.pending),
+            None => Step::NeedDns(self.pending()),
         }
     }
 
     fn provide(&mut self, answers: Vec<Answer>) -> Result<(), ProvideError> {
-        if self.pending.is_empty() {
+        let pending = self.pending().len();
+        if pending == 0 {
             return Err(ProvideError::NotWaiting);
         }
-        if answers.len() != self.pending.len() {
+        if answers.len() != pending {
             return Err(ProvideError::AnswerCount {
-                expected: self.pending.len(),
+                expected: pending,
                 got: answers.len(),
             });
         }
-        // Drained, not taken: the buffers keep their capacity for the next batch.
-        let mut queries = core::mem::take(&mut self.pending);
-        let mut counts = core::mem::take(&mut self.pending_counts_void);
-        let mut ended = false;
-        for ((query, answer), counts_void) in queries.drain(..).zip(answers).zip(counts.drain(..)) {
-            if ended {
-                continue;
-            }
-            if counts_void && answer.is_void() {
+        for (i, answer) in answers.iter().enumerate() {
+            if self.pending_counts_void.get(i) && answer.is_void() {
                 self.void_lookups = self.void_lookups.saturating_add(1);
                 if self.void_lookups > self.config.limits.void_lookups && self.explaining.is_none()
                 {
@@ -957,14 +1018,18 @@ impl DnsMachine for SpfEvaluator {
                         SpfResult::PermError,
                         format!("more than {limit} void lookups"),
                     );
-                    ended = true;
-                    continue;
+                    return Ok(());
                 }
             }
-            self.answers.push((query, answer));
         }
-        self.pending = queries;
-        self.pending_counts_void = counts;
+        self.pending_counts_void.clear();
+        if self.answers.is_empty() {
+            // The usual case, one batch per term: the caller's vector is kept.
+            self.answers = answers;
+        } else {
+            self.answers.extend(answers);
+        }
+        self.answered = self.queries.len();
         Ok(())
     }
 
@@ -1023,40 +1088,35 @@ fn select_record(answer: &Answer) -> Result<Cow<'_, str>, (SpfResult, String)> {
 /// an address literal such as `[192.0.2.1]` nor a bare address).
 fn usable_domain(text: &str) -> Option<Name> {
     let name = Name::new(text).ok()?;
-    let ldh = |l: &str| {
-        l.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    };
-    let last = name.labels().next_back()?;
-    let ok = name.label_count() >= 2
-        && name.labels().all(ldh)
-        && !last.bytes().all(|b| b.is_ascii_digit());
+    // A name has no empty label: two labels or more is a dot somewhere.
+    let bytes = name.as_str().as_bytes();
+    let last_dot = bytes.iter().rposition(|&b| b == b'.')?;
+    let last = bytes.get(last_dot.saturating_add(1)..)?;
+    let ok = bytes
+        .iter()
+        .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        && !last.iter().all(u8::is_ascii_digit);
     ok.then_some(name)
 }
 
 /// The `index`-th term of a record's text, as written (the version is term
 /// -1): the terms are separated by runs of spaces.
 fn term_text(text: &str, index: usize) -> Option<String> {
-    let bytes = text.as_bytes();
     let mut wanted = index.saturating_add(1);
-    let mut at = 0usize;
+    let mut rest = text;
     loop {
-        while bytes.get(at) == Some(&b' ') {
-            at = at.saturating_add(1);
-        }
-        if at >= bytes.len() {
+        rest = rest.trim_start_matches(' ');
+        if rest.is_empty() {
             return None;
         }
-        let end = bytes
-            .get(at..)?
-            .iter()
-            .position(|&b| b == b' ')
-            .map_or(bytes.len(), |p| at.saturating_add(p));
+        let end = memchr::memchr(b' ', rest.as_bytes()).unwrap_or(rest.len());
+        // `end` is at a space or the end: a char boundary.
+        let (term, after) = rest.split_at_checked(end)?;
         if wanted == 0 {
-            return text.get(at..end).map(String::from);
+            return Some(String::from(term));
         }
         wanted = wanted.saturating_sub(1);
-        at = end;
+        rest = after;
     }
 }
 
@@ -1122,10 +1182,52 @@ fn ip_in(client: IpAddr, candidate: IpAddr, cidr4: u8, cidr6: u8) -> bool {
 /// Splits `local@domain` at the last `@`; a sender with no local part gets
 /// `postmaster` (§4.3).
 fn split_sender(sender: &str) -> (&str, &str) {
-    match sender.rsplit_once('@') {
+    // A byte search: `@` is ASCII, so both sides are whole characters.
+    let at = sender.bytes().rposition(|b| b == b'@');
+    let split = at.and_then(|at| Some((sender.get(..at)?, sender.get(at.saturating_add(1)..)?)));
+    match split {
         Some(("", domain)) => ("postmaster", domain),
         Some((local, domain)) => (local, domain),
         None => ("postmaster", sender),
+    }
+}
+
+/// Which pending queries count as void lookups when void: a bit each for a
+/// batch's first 64 queries (every batch, in practice), a list past them.
+#[derive(Debug, Default)]
+struct VoidFlags {
+    first: u64,
+    len: usize,
+    more: Vec<bool>,
+}
+
+impl VoidFlags {
+    fn push(&mut self, flag: bool) {
+        if self.len < 64 {
+            if flag {
+                self.first |= 1u64 << self.len;
+            }
+        } else {
+            self.more.push(flag);
+        }
+        self.len = self.len.saturating_add(1);
+    }
+
+    fn get(&self, i: usize) -> bool {
+        if i < 64 {
+            self.first & (1u64 << i) != 0
+        } else {
+            self.more
+                .get(i.saturating_sub(64))
+                .copied()
+                .unwrap_or(false)
+        }
+    }
+
+    fn clear(&mut self) {
+        self.first = 0;
+        self.len = 0;
+        self.more.clear();
     }
 }
 
