@@ -125,10 +125,33 @@ enum Phase {
     Terms {
         record: Arc<Record>,
         /// The record as published, for naming the matched term as written.
-        text: Arc<str>,
+        text: RecordText,
         index: usize,
         counted: bool,
     },
+}
+
+/// The text of the record being evaluated.
+#[derive(Debug)]
+enum RecordText {
+    /// As the record cache keeps it, or joined from several strings.
+    Shared(Arc<str>),
+    /// The TXT record itself, of one character-string already found to be
+    /// UTF-8: holding it costs no copy.
+    Txt(mailsec_dns::Txt),
+}
+
+impl RecordText {
+    fn as_str(&self) -> &str {
+        match self {
+            RecordText::Shared(text) => text,
+            RecordText::Txt(txt) => txt
+                .strings()
+                .first()
+                .and_then(|bytes| core::str::from_utf8(bytes).ok())
+                .unwrap_or_default(),
+        }
+    }
 }
 
 /// One domain being checked: the top-level one, or the target of an `include`.
@@ -463,8 +486,8 @@ impl SpfEvaluator {
             None => return,
             Some(answer) => match select_record(answer) {
                 Err(e) => Err(e),
-                Ok(text) => self
-                    .parse_record(&text)
+                Ok((text, txt)) => self
+                    .parse_record(&text, txt)
                     .map_err(|e| (SpfResult::PermError, format!("{}: {e}", query.name))),
             },
         };
@@ -485,21 +508,27 @@ impl SpfEvaluator {
     }
 
     /// Parses a record's text, through the caller's cache when there is one.
+    /// `txt` is the record `text` is the one string of, if it is.
     fn parse_record(
         &self,
         text: &str,
-    ) -> Result<(Arc<str>, Arc<Record>), super::parse::ParseError> {
+        txt: Option<&mailsec_dns::Txt>,
+    ) -> Result<(RecordText, Arc<Record>), super::parse::ParseError> {
         if let Some(cache) = &self.config.record_cache {
-            if let Some(hit) = cache.get(text) {
-                return Ok(hit);
+            if let Some((text, record)) = cache.get(text) {
+                return Ok((RecordText::Shared(text), record));
             }
             let record = Arc::new(Record::parse(text)?);
             let text: Arc<str> = Arc::from(text);
             cache.insert(Arc::clone(&text), Arc::clone(&record));
-            return Ok((text, record));
+            return Ok((RecordText::Shared(text), record));
         }
         let record = Arc::new(Record::parse(text)?);
-        Ok((Arc::from(text), record))
+        let text = match txt {
+            Some(txt) => RecordText::Txt(txt.clone()),
+            None => RecordText::Shared(Arc::from(text)),
+        };
+        Ok((text, record))
     }
 
     fn step_term(&mut self) {
@@ -552,7 +581,7 @@ impl SpfEvaluator {
                 // domain's match is reported as the `include` that reached it.
                 let token = match self.frames.as_slice() {
                     [top] => match &top.phase {
-                        Phase::Terms { text, .. } => term_text(text, index),
+                        Phase::Terms { text, .. } => term_text(text.as_str(), index),
                         Phase::Record => None,
                     },
                     _ => None,
@@ -689,7 +718,7 @@ impl SpfEvaluator {
                     // The include matched: the parent ends with its qualifier.
                     result = qualifier_result(qualifier);
                     mechanism = (self.frames.len() == 1)
-                        .then(|| term_text(text, *index))
+                        .then(|| term_text(text.as_str(), *index))
                         .flatten();
                     problem = String::new();
                 }
@@ -1038,10 +1067,14 @@ impl DnsMachine for SpfEvaluator {
     }
 }
 
+/// A selected record's text, and the TXT record it is the one string of.
+type Selected<'a> = (Cow<'a, str>, Option<&'a mailsec_dns::Txt>);
+
 /// RFC 7208 §4.5: the one record that starts with `v=spf1` (then a space or
 /// the end), its strings joined; `none` for zero, `permerror` for several,
 /// `temperror` on a DNS failure.
-fn select_record(answer: &Answer) -> Result<Cow<'_, str>, (SpfResult, String)> {
+/// With the text, the TXT record when the text is its one string.
+fn select_record(answer: &Answer) -> Result<Selected<'_>, (SpfResult, String)> {
     match &answer.outcome {
         Outcome::Failed(f) => {
             return Err((
@@ -1058,7 +1091,7 @@ fn select_record(answer: &Answer) -> Result<Cow<'_, str>, (SpfResult, String)> {
             .is_some_and(|v| v.eq_ignore_ascii_case(b"v=spf1"))
             && matches!(t.get(6), None | Some(b' '))
     };
-    let mut found: Option<Cow<'_, [u8]>> = None;
+    let mut found: Option<(Cow<'_, [u8]>, &mailsec_dns::Txt)> = None;
     let mut count = 0usize;
     for txt in answer.txt() {
         // One character-string is the common case: no copy needed.
@@ -1068,15 +1101,15 @@ fn select_record(answer: &Answer) -> Result<Cow<'_, str>, (SpfResult, String)> {
         };
         if is_spf(&text) {
             count = count.saturating_add(1);
-            found = found.or(Some(text));
+            found = found.or(Some((text, txt)));
         }
     }
     match (count, found) {
-        (1, Some(Cow::Borrowed(bytes))) => core::str::from_utf8(bytes)
-            .map(Cow::Borrowed)
+        (1, Some((Cow::Borrowed(bytes), txt))) => core::str::from_utf8(bytes)
+            .map(|text| (Cow::Borrowed(text), Some(txt)))
             .map_err(|_| (SpfResult::PermError, "the SPF record is not UTF-8".into())),
-        (1, Some(Cow::Owned(bytes))) => String::from_utf8(bytes)
-            .map(Cow::Owned)
+        (1, Some((Cow::Owned(bytes), _))) => String::from_utf8(bytes)
+            .map(|text| (Cow::Owned(text), None))
             .map_err(|_| (SpfResult::PermError, "the SPF record is not UTF-8".into())),
         (0, _) | (_, None) => Err((SpfResult::None, "no SPF record".into())),
         (n, _) => Err((SpfResult::PermError, format!("{n} SPF records"))),

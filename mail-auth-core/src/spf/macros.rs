@@ -301,6 +301,20 @@ impl MacroString {
     /// check is on the text as written, not on any expansion. An empty text
     /// is `BadDomainEnd`.
     pub fn parse_domain_spec(text: &str) -> Result<MacroString, MacroError> {
+        // The common case, one literal and no macro, without the general
+        // parser (anything else, errors included, goes through it).
+        if !text.is_empty() && text.bytes().all(|b| matches!(b, 0x21..=0x24 | 0x26..=0x7e)) {
+            check_domain_end(text, 0)?;
+            let name = if text.len() <= MAX_DOMAIN {
+                Name::new(text).ok().filter(|n| !n.is_root())
+            } else {
+                None
+            };
+            return Ok(MacroString {
+                parts: alloc::vec![MacroPart::Literal(text.to_string())],
+                name,
+            });
+        }
         let (parts, last_start) = parse_parts(text, false)?;
         match parts.last() {
             Some(MacroPart::Literal(literal)) => check_domain_end(literal, last_start)?,
