@@ -479,16 +479,16 @@ impl SpfEvaluator {
             return;
         };
         let query = Query::txt(domain);
-        if self.answer(query.clone(), true).is_none() {
+        if self.answered(&query).is_none() {
+            // Asked now (or still pending).
+            let _ = self.answer(query, true);
             return;
         }
         let parsed = match self.answered(&query) {
             None => return,
             Some(answer) => match select_record(answer) {
                 Err(e) => Err(e),
-                Ok((text, txt)) => self
-                    .parse_record(&text, txt)
-                    .map_err(|e| (SpfResult::PermError, format!("{}: {e}", query.name))),
+                Ok((text, txt)) => self.parse_record(&text, txt, &query.name),
             },
         };
         self.clear_answers();
@@ -508,22 +508,31 @@ impl SpfEvaluator {
     }
 
     /// Parses a record's text, through the caller's cache when there is one.
-    /// `txt` is the record `text` is the one string of, if it is.
+    /// `txt` is the record `bytes` is the one string of, if it is; `name`
+    /// where it was found.
     fn parse_record(
         &self,
-        text: &str,
+        bytes: &[u8],
         txt: Option<&mailsec_dns::Txt>,
-    ) -> Result<(RecordText, Arc<Record>), super::parse::ParseError> {
-        if let Some(cache) = &self.config.record_cache {
-            if let Some((text, record)) = cache.get(text) {
-                return Ok((RecordText::Shared(text), record));
-            }
-            let record = Arc::new(Record::parse(text)?);
+        name: &Name,
+    ) -> Result<(RecordText, Arc<Record>), (SpfResult, String)> {
+        let cache = self.config.record_cache.as_ref();
+        // A text the cache holds is UTF-8: a hit needs no check.
+        if let Some((text, record)) = cache.and_then(|cache| cache.get_bytes(bytes)) {
+            return Ok((RecordText::Shared(text), record));
+        }
+        let text = core::str::from_utf8(bytes)
+            .map_err(|_| (SpfResult::PermError, "the SPF record is not UTF-8".into()))?;
+        let parse = |text: &str| {
+            Record::parse(text).map_err(|e| (SpfResult::PermError, format!("{name}: {e}")))
+        };
+        if let Some(cache) = cache {
+            let record = Arc::new(parse(text)?);
             let text: Arc<str> = Arc::from(text);
             cache.insert(Arc::clone(&text), Arc::clone(&record));
             return Ok((RecordText::Shared(text), record));
         }
-        let record = Arc::new(Record::parse(text)?);
+        let record = Arc::new(parse(text)?);
         let text = match txt {
             Some(txt) => RecordText::Txt(txt.clone()),
             None => RecordText::Shared(Arc::from(text)),
@@ -532,6 +541,9 @@ impl SpfEvaluator {
     }
 
     fn step_term(&mut self) {
+        if self.step_local_terms() {
+            return;
+        }
         let Some(frame) = self.frames.last() else {
             return;
         };
@@ -602,6 +614,62 @@ impl SpfEvaluator {
                 self.frame_result(result, None, problem);
             }
         }
+    }
+
+    /// Evaluates in place, without sharing the record or the domain, the run
+    /// of terms at the current position that need no DNS: modifiers (skipped
+    /// here), `all`, `ip4` and `ip6`. True when one of them matched (and the
+    /// frame has its result); false at a DNS term or the end of the record,
+    /// left to [`step_term`](Self::step_term)'s general path.
+    fn step_local_terms(&mut self) -> bool {
+        // A term being evaluated with answers gathered is a DNS term.
+        if !self.queries.is_empty() {
+            return false;
+        }
+        let client = self.ip;
+        let Some(Frame {
+            phase:
+                Phase::Terms {
+                    record,
+                    index,
+                    counted,
+                    ..
+                },
+            ..
+        }) = self.frames.last_mut()
+        else {
+            return false;
+        };
+        let qualifier = loop {
+            let Some(term) = record.terms.get(*index) else {
+                return false;
+            };
+            if let Term::Directive(directive) = term {
+                let hit = match (&directive.mechanism, client) {
+                    (Mechanism::All, _) => true,
+                    (Mechanism::Ip4 { addr, cidr }, IpAddr::V4(ip)) => in_v4(ip, *addr, *cidr),
+                    (Mechanism::Ip6 { addr, cidr }, IpAddr::V6(ip)) => in_v6(ip, *addr, *cidr),
+                    (Mechanism::Ip4 { .. }, IpAddr::V6(_))
+                    | (Mechanism::Ip6 { .. }, IpAddr::V4(_)) => false,
+                    _ => return false,
+                };
+                if hit {
+                    break directive.qualifier;
+                }
+            }
+            *index = index.saturating_add(1);
+            *counted = false;
+        };
+        // Only the top frame's term is reported, as in `step_term`.
+        let token = match self.frames.as_slice() {
+            [top] => match &top.phase {
+                Phase::Terms { text, index, .. } => term_text(text.as_str(), *index),
+                Phase::Record => None,
+            },
+            _ => None,
+        };
+        self.frame_result(qualifier_result(qualifier), token, String::new());
+        true
     }
 
     /// Counts a DNS-querying term; false (and the check ended) past the limit.
@@ -1068,12 +1136,13 @@ impl DnsMachine for SpfEvaluator {
 }
 
 /// A selected record's text, and the TXT record it is the one string of.
-type Selected<'a> = (Cow<'a, str>, Option<&'a mailsec_dns::Txt>);
+type Selected<'a> = (Cow<'a, [u8]>, Option<&'a mailsec_dns::Txt>);
 
 /// RFC 7208 §4.5: the one record that starts with `v=spf1` (then a space or
 /// the end), its strings joined; `none` for zero, `permerror` for several,
 /// `temperror` on a DNS failure.
-/// With the text, the TXT record when the text is its one string.
+/// With the text (not yet checked to be UTF-8), the TXT record when the text
+/// is its one string.
 fn select_record(answer: &Answer) -> Result<Selected<'_>, (SpfResult, String)> {
     match &answer.outcome {
         Outcome::Failed(f) => {
@@ -1105,12 +1174,8 @@ fn select_record(answer: &Answer) -> Result<Selected<'_>, (SpfResult, String)> {
         }
     }
     match (count, found) {
-        (1, Some((Cow::Borrowed(bytes), txt))) => core::str::from_utf8(bytes)
-            .map(|text| (Cow::Borrowed(text), Some(txt)))
-            .map_err(|_| (SpfResult::PermError, "the SPF record is not UTF-8".into())),
-        (1, Some((Cow::Owned(bytes), _))) => String::from_utf8(bytes)
-            .map(|text| (Cow::Owned(text), None))
-            .map_err(|_| (SpfResult::PermError, "the SPF record is not UTF-8".into())),
+        (1, Some((Cow::Borrowed(bytes), txt))) => Ok((Cow::Borrowed(bytes), Some(txt))),
+        (1, Some((Cow::Owned(bytes), _))) => Ok((Cow::Owned(bytes), None)),
         (0, _) | (_, None) => Err((SpfResult::None, "no SPF record".into())),
         (n, _) => Err((SpfResult::PermError, format!("{n} SPF records"))),
     }
