@@ -34,7 +34,9 @@ use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use mailsec_dns::{Answer, DnsMachine, Name, Outcome, ProvideError, Query, Step, reverse_name};
+use mailsec_dns::{
+    Answer, DnsMachine, Name, Outcome, ProvideError, Query, RecordType, Step, reverse_name,
+};
 
 use super::cache::SpfRecordCache;
 use super::macros::{MacroContext, MacroLetter, MacroPart, MacroString};
@@ -403,16 +405,6 @@ impl SpfEvaluator {
         }
     }
 
-    /// The answer to `query`, if it has arrived.
-    fn answered(&self, query: &Query) -> Option<&Answer> {
-        let i = self
-            .queries
-            .get(..self.answered)?
-            .iter()
-            .position(|q| q == query)?;
-        self.answers.get(i)
-    }
-
     /// The queries asked and not answered yet.
     fn pending(&self) -> &[Query] {
         self.queries.get(self.answered..).unwrap_or_default()
@@ -475,21 +467,24 @@ impl SpfEvaluator {
     }
 
     fn step_record(&mut self) {
-        let Some(domain) = self.frames.last().map(|f| f.domain.clone()) else {
+        let Some(frame) = self.frames.last() else {
             return;
         };
-        let query = Query::txt(domain);
-        if self.answered(&query).is_none() {
+        // The answer looked up in place: the domain is cloned only to ask.
+        let position = self.queries.get(..self.answered).and_then(|answered| {
+            answered
+                .iter()
+                .position(|q| q.record_type == RecordType::Txt && q.name == frame.domain)
+        });
+        let Some(answer) = position.and_then(|i| self.answers.get(i)) else {
             // Asked now (or still pending).
+            let query = Query::txt(frame.domain.clone());
             let _ = self.answer(query, true);
             return;
-        }
-        let parsed = match self.answered(&query) {
-            None => return,
-            Some(answer) => match select_record(answer) {
-                Err(e) => Err(e),
-                Ok((text, txt)) => self.parse_record(&text, txt, &query.name),
-            },
+        };
+        let parsed = match select_record(answer) {
+            Err(e) => Err(e),
+            Ok((text, txt)) => self.parse_record(&text, txt, &frame.domain),
         };
         self.clear_answers();
         match parsed {
@@ -618,9 +613,10 @@ impl SpfEvaluator {
 
     /// Evaluates in place, without sharing the record or the domain, the run
     /// of terms at the current position that need no DNS: modifiers (skipped
-    /// here), `all`, `ip4` and `ip6`. True when one of them matched (and the
-    /// frame has its result); false at a DNS term or the end of the record,
-    /// left to [`step_term`](Self::step_term)'s general path.
+    /// here), `all`, `ip4` and `ip6`; and an `include` of a domain-spec
+    /// without macros. True when one of them matched (and the frame has its
+    /// result) or an include was entered; false at another DNS term or the end
+    /// of the record, left to [`step_term`](Self::step_term)'s general path.
     fn step_local_terms(&mut self) -> bool {
         // A term being evaluated with answers gathered is a DNS term.
         if !self.queries.is_empty() {
@@ -646,6 +642,23 @@ impl SpfEvaluator {
             };
             if let Term::Directive(directive) = term {
                 let hit = match (&directive.mechanism, client) {
+                    (Mechanism::Include(spec), _) if !*counted => {
+                        let Some(target) = spec.literal_name() else {
+                            return false;
+                        };
+                        // As the general path does: counted, then entered.
+                        let target = target.clone();
+                        *counted = true;
+                        if self.count_dns_term() {
+                            self.clear_answers();
+                            self.frames.push(Frame {
+                                domain: target,
+                                redirected: false,
+                                phase: Phase::Record,
+                            });
+                        }
+                        return true;
+                    }
                     (Mechanism::All, _) => true,
                     (Mechanism::Ip4 { addr, cidr }, IpAddr::V4(ip)) => in_v4(ip, *addr, *cidr),
                     (Mechanism::Ip6 { addr, cidr }, IpAddr::V6(ip)) => in_v6(ip, *addr, *cidr),
