@@ -66,6 +66,7 @@ impl Name {
             return Err(NameError::TooLong);
         }
         let mut label_start = 0usize;
+        let mut upper = false;
         for (i, b) in text.bytes().enumerate() {
             if b == b'.' {
                 if i == label_start {
@@ -83,11 +84,12 @@ impl Name {
             if i.saturating_sub(label_start) >= MAX_LABEL_LEN {
                 return Err(NameError::LabelTooLong(label_start));
             }
+            upper |= b.is_ascii_uppercase();
         }
         if !text.is_empty() && label_start == text.len() {
             return Err(NameError::EmptyLabel(text.len()));
         }
-        if text.bytes().any(|b| b.is_ascii_uppercase()) {
+        if upper {
             Ok(Name(Arc::from(text.to_ascii_lowercase())))
         } else {
             Ok(Name(Arc::from(text)))

@@ -34,7 +34,9 @@ use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use mailsec_dns::{Answer, DnsMachine, Name, Outcome, ProvideError, Query, Step, reverse_name};
+use mailsec_dns::{
+    Answer, DnsMachine, Name, Outcome, ProvideError, Query, RecordType, Step, reverse_name,
+};
 
 use super::cache::SpfRecordCache;
 use super::macros::{MacroContext, MacroLetter, MacroPart, MacroString};
@@ -125,10 +127,33 @@ enum Phase {
     Terms {
         record: Arc<Record>,
         /// The record as published, for naming the matched term as written.
-        text: Arc<str>,
+        text: RecordText,
         index: usize,
         counted: bool,
     },
+}
+
+/// The text of the record being evaluated.
+#[derive(Debug)]
+enum RecordText {
+    /// As the record cache keeps it, or joined from several strings.
+    Shared(Arc<str>),
+    /// The TXT record itself, of one character-string already found to be
+    /// UTF-8: holding it costs no copy.
+    Txt(mailsec_dns::Txt),
+}
+
+impl RecordText {
+    fn as_str(&self) -> &str {
+        match self {
+            RecordText::Shared(text) => text,
+            RecordText::Txt(txt) => txt
+                .strings()
+                .first()
+                .and_then(|bytes| core::str::from_utf8(bytes).ok())
+                .unwrap_or_default(),
+        }
+    }
 }
 
 /// One domain being checked: the top-level one, or the target of an `include`.
@@ -173,24 +198,28 @@ enum TermResult {
 #[derive(Debug)]
 pub struct SpfEvaluator {
     ip: IpAddr,
-    helo: String,
     /// The domain the check started from (the outcome's `domain`).
     domain: String,
-    /// `local@domain`, with the `@` at `sender_at`.
-    sender: String,
+    /// `local@domain` (the `@` at `sender_at`, the end at `sender_end`), then
+    /// the HELO name: one buffer, which becomes the outcome's `sender`.
+    idents: String,
     sender_at: usize,
+    sender_end: usize,
     identity: Identity,
     config: SpfConfig,
     time: u64,
     frames: Vec<Frame>,
     dns_terms: u32,
     void_lookups: u32,
-    /// Answers gathered for the term being evaluated.
-    answers: Vec<(Query, Answer)>,
-    /// Queries asked and not answered yet.
-    pending: Vec<Query>,
+    /// The queries asked for the term being evaluated: the first `answered`
+    /// have their answers in `answers`, in order; the rest are pending.
+    queries: Vec<Query>,
+    answered: usize,
+    /// The answers to `queries[..answered]`: the caller's batches, appended
+    /// (the first batch's vector is kept as it came).
+    answers: Vec<Answer>,
     /// Whether each pending query counts as a void lookup when void.
-    pending_counts_void: Vec<bool>,
+    pending_counts_void: VoidFlags,
     /// The explanation lookup after a top-level `fail`.
     explaining: Option<Explaining>,
     outcome: Option<SpfOutcome>,
@@ -239,32 +268,36 @@ impl SpfEvaluator {
             v4 => v4,
         };
         let (local, sender_domain) = split_sender(sender);
-        let mut full = String::with_capacity(
+        let mut idents = String::with_capacity(
             local
                 .len()
                 .saturating_add(sender_domain.len())
-                .saturating_add(1),
+                .saturating_add(1)
+                .saturating_add(helo.len()),
         );
-        full.push_str(local);
-        full.push('@');
-        full.push_str(sender_domain);
+        idents.push_str(local);
+        idents.push('@');
+        idents.push_str(sender_domain);
+        let sender_end = idents.len();
+        idents.push_str(helo);
         let time = config.now;
         let trimmed = domain.strip_suffix('.').unwrap_or(domain);
         let mut evaluator = SpfEvaluator {
             ip,
             domain: String::from(trimmed),
-            helo: String::from(helo),
-            sender: full,
+            idents,
             sender_at: local.len(),
+            sender_end,
             identity,
             config,
             time,
             frames: Vec::new(),
             dns_terms: 0,
             void_lookups: 0,
+            queries: Vec::new(),
+            answered: 0,
             answers: Vec::new(),
-            pending: Vec::new(),
-            pending_counts_void: Vec::new(),
+            pending_counts_void: VoidFlags::default(),
             explaining: None,
             outcome: None,
         };
@@ -293,13 +326,32 @@ impl SpfEvaluator {
     }
 
     fn finish(&mut self, result: SpfResult, mechanism: Option<String>, problem: Option<String>) {
-        // The check is over: the domain moves into the outcome (the sender
-        // stays, for the macros of an explanation fetched afterwards).
+        self.finish_keeping(result, mechanism, problem, false);
+    }
+
+    /// [`finish`](Self::finish); `explaining` when an explanation is to be
+    /// fetched afterwards, whose macros still need the sender and HELO name.
+    fn finish_keeping(
+        &mut self,
+        result: SpfResult,
+        mechanism: Option<String>,
+        problem: Option<String>,
+        explaining: bool,
+    ) {
+        // The check is over: the domain moves into the outcome, and so does
+        // the sender unless an explanation still needs it.
+        let sender = if explaining {
+            String::from(self.sender())
+        } else {
+            let mut sender = core::mem::take(&mut self.idents);
+            sender.truncate(self.sender_end);
+            sender
+        };
         self.outcome = Some(SpfOutcome {
             result,
             identity: self.identity,
             domain: core::mem::take(&mut self.domain),
-            sender: self.sender.clone(),
+            sender,
             mechanism,
             explanation: None,
             problem,
@@ -308,23 +360,28 @@ impl SpfEvaluator {
         });
     }
 
+    /// `local@domain`.
+    fn sender(&self) -> &str {
+        self.idents.get(..self.sender_end).unwrap_or_default()
+    }
+
     fn context<'a>(
         &'a self,
         domain: &'a str,
         validated_ptr: Option<&'a str>,
         explanation: bool,
     ) -> MacroContext<'a> {
+        let sender = self.sender();
         MacroContext {
-            sender: &self.sender,
-            sender_local: self.sender.get(..self.sender_at).unwrap_or_default(),
-            sender_domain: self
-                .sender
+            sender,
+            sender_local: sender.get(..self.sender_at).unwrap_or_default(),
+            sender_domain: sender
                 .get(self.sender_at.saturating_add(1)..)
                 .unwrap_or_default(),
             domain,
             ip: self.ip,
             validated_ptr,
-            helo: &self.helo,
+            helo: self.idents.get(self.sender_end..).unwrap_or_default(),
             receiver: if self.config.receiver.is_empty() {
                 "unknown"
             } else {
@@ -337,25 +394,47 @@ impl SpfEvaluator {
 
     /// The answer to `query` if it has arrived; otherwise queues it.
     fn answer(&mut self, query: Query, counts_void: bool) -> Option<&Answer> {
-        if let Some(i) = self.answers.iter().position(|(q, _)| *q == query) {
-            return self.answers.get(i).map(|(_, a)| a);
+        match self.queries.iter().position(|q| *q == query) {
+            Some(i) if i < self.answered => self.answers.get(i),
+            Some(_) => None,
+            None => {
+                self.queries.push(query);
+                self.pending_counts_void.push(counts_void);
+                None
+            }
         }
-        if !self.pending.contains(&query) {
-            self.pending.push(query);
-            self.pending_counts_void.push(counts_void);
+    }
+
+    /// The queries asked and not answered yet.
+    fn pending(&self) -> &[Query] {
+        self.queries.get(self.answered..).unwrap_or_default()
+    }
+
+    /// Forgets the answers gathered (the term they served is done).
+    fn clear_answers(&mut self) {
+        if self.answered == self.queries.len() {
+            self.queries.clear();
+        } else {
+            self.queries.drain(..self.answered);
         }
-        None
+        self.answered = 0;
+        self.answers.clear();
+    }
+
+    /// Forgets the pending queries.
+    fn clear_pending(&mut self) {
+        self.queries.truncate(self.answered);
+        self.pending_counts_void.clear();
     }
 
     /// Runs until the machine needs answers or has an outcome.
     fn advance(&mut self) {
-        while self.outcome.is_none() && self.pending.is_empty() {
+        while self.outcome.is_none() && self.pending().is_empty() {
             if self.config.deadline.is_some_and(|d| self.time >= d) {
                 // The result is known once the explanation is being fetched:
                 // a late explanation is dropped (§6.2), the fail stays.
                 if let Some(explaining) = self.explaining.take() {
-                    self.pending.clear();
-                    self.pending_counts_void.clear();
+                    self.clear_pending();
                     self.outcome = Some(explaining.outcome);
                     return;
                 }
@@ -388,23 +467,26 @@ impl SpfEvaluator {
     }
 
     fn step_record(&mut self) {
-        let Some(domain) = self.frames.last().map(|f| f.domain.clone()) else {
+        let Some(frame) = self.frames.last() else {
             return;
         };
-        let query = Query::txt(domain);
-        if self.answer(query.clone(), true).is_none() {
+        // The answer looked up in place: the domain is cloned only to ask.
+        let position = self.queries.get(..self.answered).and_then(|answered| {
+            answered
+                .iter()
+                .position(|q| q.record_type == RecordType::Txt && q.name == frame.domain)
+        });
+        let Some(answer) = position.and_then(|i| self.answers.get(i)) else {
+            // Asked now (or still pending).
+            let query = Query::txt(frame.domain.clone());
+            let _ = self.answer(query, true);
             return;
-        }
-        let parsed = match self.answers.iter().find(|(q, _)| *q == query) {
-            None => return,
-            Some((_, answer)) => match select_record(answer) {
-                Err(e) => Err(e),
-                Ok(text) => self
-                    .parse_record(&text)
-                    .map_err(|e| (SpfResult::PermError, format!("{}: {e}", query.name))),
-            },
         };
-        self.answers.clear();
+        let parsed = match select_record(answer) {
+            Err(e) => Err(e),
+            Ok((text, txt)) => self.parse_record(&text, txt, &frame.domain),
+        };
+        self.clear_answers();
         match parsed {
             Err((result, problem)) => self.frame_result(result, None, problem),
             Ok((text, record)) => {
@@ -421,24 +503,42 @@ impl SpfEvaluator {
     }
 
     /// Parses a record's text, through the caller's cache when there is one.
+    /// `txt` is the record `bytes` is the one string of, if it is; `name`
+    /// where it was found.
     fn parse_record(
         &self,
-        text: &str,
-    ) -> Result<(Arc<str>, Arc<Record>), super::parse::ParseError> {
-        if let Some(cache) = &self.config.record_cache {
-            if let Some(hit) = cache.get(text) {
-                return Ok(hit);
-            }
-            let record = Arc::new(Record::parse(text)?);
+        bytes: &[u8],
+        txt: Option<&mailsec_dns::Txt>,
+        name: &Name,
+    ) -> Result<(RecordText, Arc<Record>), (SpfResult, String)> {
+        let cache = self.config.record_cache.as_ref();
+        // A text the cache holds is UTF-8: a hit needs no check.
+        if let Some((text, record)) = cache.and_then(|cache| cache.get_bytes(bytes)) {
+            return Ok((RecordText::Shared(text), record));
+        }
+        let text = core::str::from_utf8(bytes)
+            .map_err(|_| (SpfResult::PermError, "the SPF record is not UTF-8".into()))?;
+        let parse = |text: &str| {
+            Record::parse(text).map_err(|e| (SpfResult::PermError, format!("{name}: {e}")))
+        };
+        if let Some(cache) = cache {
+            let record = Arc::new(parse(text)?);
             let text: Arc<str> = Arc::from(text);
             cache.insert(Arc::clone(&text), Arc::clone(&record));
-            return Ok((text, record));
+            return Ok((RecordText::Shared(text), record));
         }
-        let record = Arc::new(Record::parse(text)?);
-        Ok((Arc::from(text), record))
+        let record = Arc::new(parse(text)?);
+        let text = match txt {
+            Some(txt) => RecordText::Txt(txt.clone()),
+            None => RecordText::Shared(Arc::from(text)),
+        };
+        Ok((text, record))
     }
 
     fn step_term(&mut self) {
+        if self.step_local_terms() {
+            return;
+        }
         let Some(frame) = self.frames.last() else {
             return;
         };
@@ -483,12 +583,12 @@ impl SpfEvaluator {
         match self.evaluate(&domain, mechanism) {
             TermResult::Need => {}
             TermResult::Match => {
-                self.answers.clear();
+                self.clear_answers();
                 // Only the top frame's term is reported: an included
                 // domain's match is reported as the `include` that reached it.
                 let token = match self.frames.as_slice() {
                     [top] => match &top.phase {
-                        Phase::Terms { text, .. } => term_text(text, index),
+                        Phase::Terms { text, .. } => term_text(text.as_str(), index),
                         Phase::Record => None,
                     },
                     _ => None,
@@ -497,7 +597,7 @@ impl SpfEvaluator {
             }
             TermResult::NoMatch => self.next_term(),
             TermResult::Include(target) => {
-                self.answers.clear();
+                self.clear_answers();
                 self.frames.push(Frame {
                     domain: target,
                     redirected: false,
@@ -505,10 +605,84 @@ impl SpfEvaluator {
                 });
             }
             TermResult::Error(result, problem) => {
-                self.answers.clear();
+                self.clear_answers();
                 self.frame_result(result, None, problem);
             }
         }
+    }
+
+    /// Evaluates in place, without sharing the record or the domain, the run
+    /// of terms at the current position that need no DNS: modifiers (skipped
+    /// here), `all`, `ip4` and `ip6`; and an `include` of a domain-spec
+    /// without macros. True when one of them matched (and the frame has its
+    /// result) or an include was entered; false at another DNS term or the end
+    /// of the record, left to [`step_term`](Self::step_term)'s general path.
+    fn step_local_terms(&mut self) -> bool {
+        // A term being evaluated with answers gathered is a DNS term.
+        if !self.queries.is_empty() {
+            return false;
+        }
+        let client = self.ip;
+        let Some(Frame {
+            phase:
+                Phase::Terms {
+                    record,
+                    index,
+                    counted,
+                    ..
+                },
+            ..
+        }) = self.frames.last_mut()
+        else {
+            return false;
+        };
+        let qualifier = loop {
+            let Some(term) = record.terms.get(*index) else {
+                return false;
+            };
+            if let Term::Directive(directive) = term {
+                let hit = match (&directive.mechanism, client) {
+                    (Mechanism::Include(spec), _) if !*counted => {
+                        let Some(target) = spec.literal_name() else {
+                            return false;
+                        };
+                        // As the general path does: counted, then entered.
+                        let target = target.clone();
+                        *counted = true;
+                        if self.count_dns_term() {
+                            self.clear_answers();
+                            self.frames.push(Frame {
+                                domain: target,
+                                redirected: false,
+                                phase: Phase::Record,
+                            });
+                        }
+                        return true;
+                    }
+                    (Mechanism::All, _) => true,
+                    (Mechanism::Ip4 { addr, cidr }, IpAddr::V4(ip)) => in_v4(ip, *addr, *cidr),
+                    (Mechanism::Ip6 { addr, cidr }, IpAddr::V6(ip)) => in_v6(ip, *addr, *cidr),
+                    (Mechanism::Ip4 { .. }, IpAddr::V6(_))
+                    | (Mechanism::Ip6 { .. }, IpAddr::V4(_)) => false,
+                    _ => return false,
+                };
+                if hit {
+                    break directive.qualifier;
+                }
+            }
+            *index = index.saturating_add(1);
+            *counted = false;
+        };
+        // Only the top frame's term is reported, as in `step_term`.
+        let token = match self.frames.as_slice() {
+            [top] => match &top.phase {
+                Phase::Terms { text, index, .. } => term_text(text.as_str(), *index),
+                Phase::Record => None,
+            },
+            _ => None,
+        };
+        self.frame_result(qualifier_result(qualifier), token, String::new());
+        true
     }
 
     /// Counts a DNS-querying term; false (and the check ended) past the limit.
@@ -526,7 +700,7 @@ impl SpfEvaluator {
     }
 
     fn next_term(&mut self) {
-        self.answers.clear();
+        self.clear_answers();
         if let Some(Frame {
             phase: Phase::Terms { index, counted, .. },
             ..
@@ -553,7 +727,7 @@ impl SpfEvaluator {
         match self.target_name(domain, target) {
             TargetName::Need => {}
             TargetName::Name(name) => {
-                self.answers.clear();
+                self.clear_answers();
                 if let Some(frame) = self.frames.last_mut() {
                     *frame = Frame {
                         domain: name,
@@ -563,7 +737,7 @@ impl SpfEvaluator {
                 }
             }
             TargetName::Error(problem) => {
-                self.answers.clear();
+                self.clear_answers();
                 self.frame_result(SpfResult::PermError, None, format!("redirect: {problem}"));
             }
         }
@@ -590,7 +764,7 @@ impl SpfEvaluator {
                     _ => None,
                 };
                 let problem = (!problem.is_empty()).then_some(problem);
-                self.finish(result, mechanism, problem);
+                self.finish_keeping(result, mechanism, problem, exp.is_some());
                 if let Some(exp) = exp
                     && let Some(outcome) = self.outcome.take()
                 {
@@ -625,7 +799,7 @@ impl SpfEvaluator {
                     // The include matched: the parent ends with its qualifier.
                     result = qualifier_result(qualifier);
                     mechanism = (self.frames.len() == 1)
-                        .then(|| term_text(text, *index))
+                        .then(|| term_text(text.as_str(), *index))
                         .flatten();
                     problem = String::new();
                 }
@@ -646,9 +820,8 @@ impl SpfEvaluator {
     /// Ends the whole check (a limit was exceeded).
     fn end_all(&mut self, result: SpfResult, problem: String) {
         self.frames.clear();
-        self.answers.clear();
-        self.pending.clear();
-        self.pending_counts_void.clear();
+        self.clear_answers();
+        self.clear_pending();
         self.finish(result, None, Some(problem));
     }
 
@@ -837,6 +1010,10 @@ impl SpfEvaluator {
         if let [MacroPart::Literal(literal)] = spec.parts()
             && literal.len() <= mailsec_dns::MAX_NAME_LEN
         {
+            // Made when the record was parsed (and shared by a cached record).
+            if let Some(name) = spec.literal_name() {
+                return TargetName::Name(name.clone());
+            }
             return match Name::new(literal) {
                 Ok(name) if !name.is_root() => TargetName::Name(name),
                 _ => TargetName::Error(format!("{literal:?} is not a valid domain name")),
@@ -872,7 +1049,7 @@ impl SpfEvaluator {
             Some(explanation) => {
                 let mut outcome = state.outcome;
                 outcome.explanation = explanation;
-                self.answers.clear();
+                self.clear_answers();
                 self.outcome = Some(outcome);
             }
         }
@@ -926,29 +1103,23 @@ impl DnsMachine for SpfEvaluator {
         self.advance();
         match &self.outcome {
             Some(outcome) => Step::Done(outcome.clone()),
-            None => Step::NeedDns(&self.pending),
+            None => Step::NeedDns(self.pending()),
         }
     }
 
     fn provide(&mut self, answers: Vec<Answer>) -> Result<(), ProvideError> {
-        if self.pending.is_empty() {
+        let pending = self.pending().len();
+        if pending == 0 {
             return Err(ProvideError::NotWaiting);
         }
-        if answers.len() != self.pending.len() {
+        if answers.len() != pending {
             return Err(ProvideError::AnswerCount {
-                expected: self.pending.len(),
+                expected: pending,
                 got: answers.len(),
             });
         }
-        // Drained, not taken: the buffers keep their capacity for the next batch.
-        let mut queries = core::mem::take(&mut self.pending);
-        let mut counts = core::mem::take(&mut self.pending_counts_void);
-        let mut ended = false;
-        for ((query, answer), counts_void) in queries.drain(..).zip(answers).zip(counts.drain(..)) {
-            if ended {
-                continue;
-            }
-            if counts_void && answer.is_void() {
+        for (i, answer) in answers.iter().enumerate() {
+            if self.pending_counts_void.get(i) && answer.is_void() {
                 self.void_lookups = self.void_lookups.saturating_add(1);
                 if self.void_lookups > self.config.limits.void_lookups && self.explaining.is_none()
                 {
@@ -957,14 +1128,18 @@ impl DnsMachine for SpfEvaluator {
                         SpfResult::PermError,
                         format!("more than {limit} void lookups"),
                     );
-                    ended = true;
-                    continue;
+                    return Ok(());
                 }
             }
-            self.answers.push((query, answer));
         }
-        self.pending = queries;
-        self.pending_counts_void = counts;
+        self.pending_counts_void.clear();
+        if self.answers.is_empty() {
+            // The usual case, one batch per term: the caller's vector is kept.
+            self.answers = answers;
+        } else {
+            self.answers.extend(answers);
+        }
+        self.answered = self.queries.len();
         Ok(())
     }
 
@@ -973,10 +1148,15 @@ impl DnsMachine for SpfEvaluator {
     }
 }
 
+/// A selected record's text, and the TXT record it is the one string of.
+type Selected<'a> = (Cow<'a, [u8]>, Option<&'a mailsec_dns::Txt>);
+
 /// RFC 7208 §4.5: the one record that starts with `v=spf1` (then a space or
 /// the end), its strings joined; `none` for zero, `permerror` for several,
 /// `temperror` on a DNS failure.
-fn select_record(answer: &Answer) -> Result<Cow<'_, str>, (SpfResult, String)> {
+/// With the text (not yet checked to be UTF-8), the TXT record when the text
+/// is its one string.
+fn select_record(answer: &Answer) -> Result<Selected<'_>, (SpfResult, String)> {
     match &answer.outcome {
         Outcome::Failed(f) => {
             return Err((
@@ -993,7 +1173,7 @@ fn select_record(answer: &Answer) -> Result<Cow<'_, str>, (SpfResult, String)> {
             .is_some_and(|v| v.eq_ignore_ascii_case(b"v=spf1"))
             && matches!(t.get(6), None | Some(b' '))
     };
-    let mut found: Option<Cow<'_, [u8]>> = None;
+    let mut found: Option<(Cow<'_, [u8]>, &mailsec_dns::Txt)> = None;
     let mut count = 0usize;
     for txt in answer.txt() {
         // One character-string is the common case: no copy needed.
@@ -1003,16 +1183,12 @@ fn select_record(answer: &Answer) -> Result<Cow<'_, str>, (SpfResult, String)> {
         };
         if is_spf(&text) {
             count = count.saturating_add(1);
-            found = found.or(Some(text));
+            found = found.or(Some((text, txt)));
         }
     }
     match (count, found) {
-        (1, Some(Cow::Borrowed(bytes))) => core::str::from_utf8(bytes)
-            .map(Cow::Borrowed)
-            .map_err(|_| (SpfResult::PermError, "the SPF record is not UTF-8".into())),
-        (1, Some(Cow::Owned(bytes))) => String::from_utf8(bytes)
-            .map(Cow::Owned)
-            .map_err(|_| (SpfResult::PermError, "the SPF record is not UTF-8".into())),
+        (1, Some((Cow::Borrowed(bytes), txt))) => Ok((Cow::Borrowed(bytes), Some(txt))),
+        (1, Some((Cow::Owned(bytes), _))) => Ok((Cow::Owned(bytes), None)),
         (0, _) | (_, None) => Err((SpfResult::None, "no SPF record".into())),
         (n, _) => Err((SpfResult::PermError, format!("{n} SPF records"))),
     }
@@ -1023,40 +1199,35 @@ fn select_record(answer: &Answer) -> Result<Cow<'_, str>, (SpfResult, String)> {
 /// an address literal such as `[192.0.2.1]` nor a bare address).
 fn usable_domain(text: &str) -> Option<Name> {
     let name = Name::new(text).ok()?;
-    let ldh = |l: &str| {
-        l.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    };
-    let last = name.labels().next_back()?;
-    let ok = name.label_count() >= 2
-        && name.labels().all(ldh)
-        && !last.bytes().all(|b| b.is_ascii_digit());
+    // A name has no empty label: two labels or more is a dot somewhere.
+    let bytes = name.as_str().as_bytes();
+    let last_dot = bytes.iter().rposition(|&b| b == b'.')?;
+    let last = bytes.get(last_dot.saturating_add(1)..)?;
+    let ok = bytes
+        .iter()
+        .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        && !last.iter().all(u8::is_ascii_digit);
     ok.then_some(name)
 }
 
 /// The `index`-th term of a record's text, as written (the version is term
 /// -1): the terms are separated by runs of spaces.
 fn term_text(text: &str, index: usize) -> Option<String> {
-    let bytes = text.as_bytes();
     let mut wanted = index.saturating_add(1);
-    let mut at = 0usize;
+    let mut rest = text;
     loop {
-        while bytes.get(at) == Some(&b' ') {
-            at = at.saturating_add(1);
-        }
-        if at >= bytes.len() {
+        rest = rest.trim_start_matches(' ');
+        if rest.is_empty() {
             return None;
         }
-        let end = bytes
-            .get(at..)?
-            .iter()
-            .position(|&b| b == b' ')
-            .map_or(bytes.len(), |p| at.saturating_add(p));
+        let end = memchr::memchr(b' ', rest.as_bytes()).unwrap_or(rest.len());
+        // `end` is at a space or the end: a char boundary.
+        let (term, after) = rest.split_at_checked(end)?;
         if wanted == 0 {
-            return text.get(at..end).map(String::from);
+            return Some(String::from(term));
         }
         wanted = wanted.saturating_sub(1);
-        at = end;
+        rest = after;
     }
 }
 
@@ -1122,10 +1293,52 @@ fn ip_in(client: IpAddr, candidate: IpAddr, cidr4: u8, cidr6: u8) -> bool {
 /// Splits `local@domain` at the last `@`; a sender with no local part gets
 /// `postmaster` (§4.3).
 fn split_sender(sender: &str) -> (&str, &str) {
-    match sender.rsplit_once('@') {
+    // A byte search: `@` is ASCII, so both sides are whole characters.
+    let at = sender.bytes().rposition(|b| b == b'@');
+    let split = at.and_then(|at| Some((sender.get(..at)?, sender.get(at.saturating_add(1)..)?)));
+    match split {
         Some(("", domain)) => ("postmaster", domain),
         Some((local, domain)) => (local, domain),
         None => ("postmaster", sender),
+    }
+}
+
+/// Which pending queries count as void lookups when void: a bit each for a
+/// batch's first 64 queries (every batch, in practice), a list past them.
+#[derive(Debug, Default)]
+struct VoidFlags {
+    first: u64,
+    len: usize,
+    more: Vec<bool>,
+}
+
+impl VoidFlags {
+    fn push(&mut self, flag: bool) {
+        if self.len < 64 {
+            if flag {
+                self.first |= 1u64 << self.len;
+            }
+        } else {
+            self.more.push(flag);
+        }
+        self.len = self.len.saturating_add(1);
+    }
+
+    fn get(&self, i: usize) -> bool {
+        if i < 64 {
+            self.first & (1u64 << i) != 0
+        } else {
+            self.more
+                .get(i.saturating_sub(64))
+                .copied()
+                .unwrap_or(false)
+        }
+    }
+
+    fn clear(&mut self) {
+        self.first = 0;
+        self.len = 0;
+        self.more.clear();
     }
 }
 

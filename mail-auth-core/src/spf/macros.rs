@@ -37,6 +37,8 @@ use core::iter::Peekable;
 use core::net::IpAddr;
 use core::str::CharIndices;
 
+use mailsec_dns::Name;
+
 /// The most bytes one expansion may produce. Legitimate expansions are
 /// domain names (at most 253 bytes before truncation) and one-line
 /// explanations; the bound keeps hostile records from making the evaluator
@@ -161,9 +163,36 @@ pub enum MacroPart {
 /// Adjacent literal text is kept as one [`MacroPart::Literal`], so two macro
 /// strings are equal when they have the same meaning and the same spelling of
 /// each macro. [`Display`](fmt::Display) writes the canonical text back.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Default)]
 pub struct MacroString {
     parts: Vec<MacroPart>,
+    /// For a domain-spec that is one literal (`include:_spf.example.com`, the
+    /// common case) and a valid name other than the root: that name, made
+    /// once at parse time so that evaluating the term (from a cached record)
+    /// allocates nothing. A function of `parts`, so left out of comparisons.
+    name: Option<Name>,
+}
+
+impl fmt::Debug for MacroString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MacroString")
+            .field("parts", &self.parts)
+            .finish()
+    }
+}
+
+impl PartialEq for MacroString {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts == other.parts
+    }
+}
+
+impl Eq for MacroString {}
+
+impl core::hash::Hash for MacroString {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        self.parts.hash(state);
+    }
 }
 
 /// The values macros expand to (RFC 7208 §7.2). The caller fills it in from
@@ -264,7 +293,7 @@ impl MacroString {
     /// Parses a `macro-string` (RFC 7208 §7.1), as in an unknown modifier's
     /// value. `c`, `r` and `t` are rejected (`ExplanationOnlyLetter`).
     pub fn parse(text: &str) -> Result<MacroString, MacroError> {
-        parse_parts(text, false).map(|(parts, _)| MacroString { parts })
+        parse_parts(text, false).map(|(parts, _)| MacroString { parts, name: None })
     }
 
     /// Parses a `domain-spec` (RFC 7208 §7.1): a macro string that ends in a
@@ -272,13 +301,33 @@ impl MacroString {
     /// check is on the text as written, not on any expansion. An empty text
     /// is `BadDomainEnd`.
     pub fn parse_domain_spec(text: &str) -> Result<MacroString, MacroError> {
+        // The common case, one literal and no macro, without the general
+        // parser (anything else, errors included, goes through it).
+        if !text.is_empty() && text.bytes().all(|b| matches!(b, 0x21..=0x24 | 0x26..=0x7e)) {
+            check_domain_end(text, 0)?;
+            let name = if text.len() <= MAX_DOMAIN {
+                Name::new(text).ok().filter(|n| !n.is_root())
+            } else {
+                None
+            };
+            return Ok(MacroString {
+                parts: alloc::vec![MacroPart::Literal(text.to_string())],
+                name,
+            });
+        }
         let (parts, last_start) = parse_parts(text, false)?;
         match parts.last() {
             Some(MacroPart::Literal(literal)) => check_domain_end(literal, last_start)?,
             Some(_) => {}
             None => return Err(error(MacroErrorKind::BadDomainEnd, 0)),
         }
-        Ok(MacroString { parts })
+        let name = match parts.as_slice() {
+            [MacroPart::Literal(literal)] if literal.len() <= MAX_DOMAIN => {
+                Name::new(literal).ok().filter(|n| !n.is_root())
+            }
+            _ => None,
+        };
+        Ok(MacroString { parts, name })
     }
 
     /// Parses an `explain-string` (RFC 7208 §6.2, §7.1): the TXT record named
@@ -286,7 +335,14 @@ impl MacroString {
     /// Anything outside printable ASCII is an error; §6.2 then says to
     /// proceed as if there were no `exp=`.
     pub fn parse_explanation(text: &str) -> Result<MacroString, MacroError> {
-        parse_parts(text, true).map(|(parts, _)| MacroString { parts })
+        parse_parts(text, true).map(|(parts, _)| MacroString { parts, name: None })
+    }
+
+    /// The name a one-literal domain-spec stands for, when it is a valid
+    /// name other than the root (`None` otherwise, and for strings not
+    /// parsed as domain-specs).
+    pub(crate) fn literal_name(&self) -> Option<&Name> {
+        self.name.as_ref()
     }
 
     /// The parts, in order.
