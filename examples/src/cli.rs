@@ -144,8 +144,9 @@ pub(crate) struct DmarcArgs {
     /// Use the RFC 7489 rules (Public Suffix List, pct) instead of RFC 9989's.
     #[arg(long)]
     pub(crate) rfc7489: bool,
-    /// RFC 7489 pct sampling: the message's number from 0 to 99 (sampled
-    /// when below pct). Default: a random number.
+    /// RFC 7489 pct sampling: the message's number from 0 to 99, drawn by
+    /// the caller (the message is sampled when it is below pct). Default 0:
+    /// sampled unless pct=0, so that the output is reproducible.
     #[arg(long = "pct-sample")]
     pub(crate) pct_sample: Option<u8>,
     /// The message (path, or - / absent for standard input).

@@ -539,3 +539,123 @@ fn batched_discovery_asks_the_whole_walk_at_once() {
     );
     assert_eq!(out.policy_domain.as_deref(), Some("example.com"));
 }
+
+// Regressions from the code review of the evaluator.
+
+/// A 247-octet name under `examplexxx` (its `_dmarc` name would be too long).
+fn long_name(prefix: &str) -> String {
+    let mut long = String::from(prefix);
+    while long.len() < 236 {
+        long.push_str(".aaaaaaaaa");
+    }
+    long.push_str(".examplexxx");
+    long
+}
+
+#[test]
+fn names_too_long_for_the_dmarc_prefix_hold_nothing() {
+    let z = zone("_dmarc.examplexxx: [{TXT: 'v=DMARC1; p=reject; sp=quarantine'}]");
+    // An author domain that itself starts with _dmarc.
+    let out = run(&z, input(&long_name("_dmarc"), None, &[]));
+    assert_eq!(
+        (out.result, out.policy),
+        (DmarcResult::Fail, Policy::Quarantine),
+        "{out:?}"
+    );
+    assert!(out.dns_queries <= 8, "{}", out.dns_queries);
+    // A TXT record at the long name itself is not a DMARC record.
+    let apex = long_name("x");
+    let z = zone(&format!(
+        "'{apex}': [{{TXT: 'v=DMARC1; p=none'}}]\n_dmarc.examplexxx: [{{TXT: 'v=DMARC1; p=reject'}}]"
+    ));
+    let out = run(&z, input(&apex, None, &[]));
+    assert_eq!(out.policy_domain.as_deref(), Some("examplexxx"));
+    assert_eq!(out.policy, Policy::Reject);
+}
+
+#[test]
+fn the_shortcut_does_not_hide_the_organizational_domain_record() {
+    let z = zone(
+        "
+_dmarc.g.f.e.d.c.b.a: [{TXT: 'v=DMARC1; p=none; psd=y'}]
+_dmarc.h.g.f.e.d.c.b.a: [{TXT: 'v=DMARC1; p=reject'}]
+",
+    );
+    let out = run(&z, input("x.y.i.h.g.f.e.d.c.b.a", None, &[]));
+    assert_eq!(
+        out.organizational_domain.as_deref(),
+        Some("h.g.f.e.d.c.b.a")
+    );
+    assert_eq!(out.policy_domain.as_deref(), Some("h.g.f.e.d.c.b.a"));
+    assert_eq!(out.policy, Policy::Reject);
+}
+
+#[test]
+fn batched_discovery_with_no_query_budget_ends() {
+    let z = zone("_dmarc.example.com: [{TXT: 'v=DMARC1; p=reject'}]");
+    let config = DmarcConfig {
+        batch_discovery: true,
+        max_queries: 0,
+        ..DmarcConfig::default()
+    };
+    let out = run_with(config, &z, input("example.com", None, &[]));
+    assert_eq!((out.result, out.dns_queries), (DmarcResult::TempError, 0));
+}
+
+#[test]
+fn an_unusable_record_keeps_its_psd() {
+    let z = zone(
+        "
+_dmarc.b.example.com: [{TXT: 'v=DMARC1; p=bogus; psd=n'}]
+_dmarc.example.com: [{TXT: 'v=DMARC1; p=reject'}]
+",
+    );
+    // b.example.com is the organization; its record is not applicable, so
+    // no DMARC processing (RFC 9989 §4.10.1).
+    let out = run(&z, input("a.b.example.com", None, &[]));
+    assert_eq!(out.result, DmarcResult::None, "{out:?}");
+}
+
+#[test]
+fn running_out_of_queries_during_alignment_is_temperror() {
+    let z = zone("_dmarc.example.com: [{TXT: 'v=DMARC1; p=reject'}]");
+    let config = DmarcConfig {
+        max_queries: 1,
+        ..DmarcConfig::default()
+    };
+    let out = run_with(
+        config,
+        &z,
+        input("example.com", None, &[("mail.example.com", DPASS)]),
+    );
+    assert_eq!(out.result, DmarcResult::TempError, "{out:?}");
+}
+
+#[test]
+fn the_author_domain_is_normalised() {
+    let z = zone(
+        "
+_dmarc.xn--bcher-kva.example: [{TXT: 'v=DMARC1; p=reject'}]
+_dmarc.example.com: [{TXT: 'v=DMARC1; p=quarantine'}]
+",
+    );
+    let out = run(
+        &z,
+        input(
+            "b\u{fc}cher.example",
+            None,
+            &[("B\u{dc}CHER.example", DPASS)],
+        ),
+    );
+    assert_eq!(out.result, DmarcResult::Pass, "{out:?}");
+    assert_eq!(out.author_domain, "xn--bcher-kva.example");
+    assert_eq!(
+        out.aligned_dkim_domain.as_deref(),
+        Some("xn--bcher-kva.example")
+    );
+    let out = run(&z, input("Example.COM.", None, &[]));
+    assert_eq!(
+        (out.author_domain.as_str(), out.policy),
+        ("example.com", Policy::Quarantine)
+    );
+}

@@ -30,7 +30,9 @@ pub(crate) fn run(args: &DmarcArgs) -> Result<(), Failure> {
                 "invalid --pct-sample {n}: use a number from 0 to 99"
             )));
         }
-        None => random_percent()?,
+        // Without a number the message counts as sampled (the policy applies
+        // in full unless pct=0): the command's output stays reproducible.
+        None => 0,
     };
 
     let mut spf_machine = SpfEvaluator::mail_from(ip, helo, sender, SpfConfig::new(now));
@@ -182,25 +184,6 @@ pub(crate) fn record_json(record: &DmarcRecord) -> Value {
         out.insert("ri".into(), json!(ri));
     }
     Value::Object(out)
-}
-
-/// A number from 0 to 99 for `pct` sampling, from the OS generator.
-fn random_percent() -> Result<u8, Failure> {
-    use rand_core::TryRng as _;
-    let mut rng = getrandom::SysRng;
-    // Rejection sampling keeps the draw uniform.
-    for _ in 0..64 {
-        let byte = rng
-            .try_next_u32()
-            .map_err(|e| Failure::new(format!("no random numbers: {e}")))?
-            & 0x7f;
-        if let Ok(n) = u8::try_from(byte)
-            && n < 100
-        {
-            return Ok(n);
-        }
-    }
-    Ok(0)
 }
 
 /// The host name, for the default authserv-id.

@@ -44,7 +44,8 @@ pub struct DmarcConfig {
     pub pct_sample: u8,
     /// The most DNS queries one evaluation makes (policy discovery, tree
     /// walks for alignment, the non-existence check). An alignment check the
-    /// cap cuts short counts as not aligned. Default 32.
+    /// cap cuts short is unresolved: without another aligned pass the result
+    /// is `temperror`. Default 32.
     pub max_queries: usize,
     /// Ask every `_dmarc` name of the policy discovery walk in one batch
     /// (resolved in parallel by [`mailsec_dns::drive_async`]) instead of one
@@ -87,7 +88,9 @@ pub struct DmarcInput {
 }
 
 impl DmarcInput {
-    /// An input for `author_domain` with no authentication results yet.
+    /// An input for `author_domain` with no authentication results yet. The
+    /// domain may be in any case, with a trailing dot, or with U-labels:
+    /// the evaluator normalises it to lower-case A-labels.
     pub fn new(author_domain: &str) -> DmarcInput {
         DmarcInput {
             author_domain: Ok(author_domain.to_string()),
@@ -250,7 +253,7 @@ enum Lookup {
     Record(DmarcRecord),
     /// A DMARC record whose `p`, `sp` or `np` is invalid and that has no
     /// valid `rua`: no DMARC processing (RFC 9989 §4.10.1).
-    Unusable(Vec<RecordError>),
+    Unusable(Psd, Vec<RecordError>),
     TempFail,
 }
 
@@ -267,10 +270,13 @@ impl Lookup {
             .collect();
         match <[String; 1]>::try_from(texts) {
             Ok([text]) => match DmarcRecord::parse_lenient(&text) {
-                Ok((record, errors)) => match record.effective(&errors) {
-                    Some(record) => Lookup::Record(record),
-                    None => Lookup::Unusable(errors),
-                },
+                Ok((record, errors)) => {
+                    let psd = record.psd();
+                    match record.effective(&errors) {
+                        Some(record) => Lookup::Record(record),
+                        None => Lookup::Unusable(psd, errors),
+                    }
+                }
                 // Too long: not a record we read.
                 Err(_) => Lookup::Nothing,
             },
@@ -283,7 +289,7 @@ impl Lookup {
         match self {
             Lookup::Nothing => Ok(Found::Nothing),
             Lookup::Record(r) => Ok(Found::Record(r.psd())),
-            Lookup::Unusable(_) => Ok(Found::Record(Psd::Unspecified)),
+            Lookup::Unusable(psd, _) => Ok(Found::Record(*psd)),
             Lookup::TempFail => Err(()),
         }
     }
@@ -328,10 +334,9 @@ impl DmarcEvaluator {
     pub fn new(config: DmarcConfig, input: DmarcInput) -> DmarcEvaluator {
         let author = match &input.author_domain {
             Err(e) => Err(DmarcReason::Author(e.clone())),
-            Ok(domain) => match Name::new(domain) {
-                Ok(name) if !name.is_root() => Ok(lowercase(&name)),
-                _ => Err(DmarcReason::BadAuthorDomain(domain.clone())),
-            },
+            Ok(domain) => {
+                normalize(domain).ok_or_else(|| DmarcReason::BadAuthorDomain(domain.clone()))
+            }
         };
         let mut evaluator = DmarcEvaluator {
             config,
@@ -364,7 +369,11 @@ impl DmarcEvaluator {
     fn base_outcome(&self, result: DmarcResult, reason: DmarcReason) -> DmarcOutcome {
         DmarcOutcome {
             result,
-            author_domain: self.input.author_domain.clone().unwrap_or_default(),
+            author_domain: self
+                .author
+                .as_ref()
+                .map(|a| a.to_string())
+                .unwrap_or_else(|_| self.input.author_domain.clone().unwrap_or_default()),
             policy_domain: None,
             organizational_domain: None,
             record: None,
@@ -424,7 +433,7 @@ impl DmarcEvaluator {
         for domain in self.passing_dkim() {
             match self.aligned(&author, domain, record.dkim_alignment(), &mut org_of_author) {
                 Aligned::Yes => {
-                    aligned_dkim_domain = Some(domain.to_ascii_lowercase());
+                    aligned_dkim_domain = normalize(domain).map(|n| n.to_string());
                     break;
                 }
                 Aligned::No => {}
@@ -508,13 +517,21 @@ impl DmarcEvaluator {
                 DmarcRules::Rfc7489 => self.rfc7489_names(author),
             };
             let room = self.config.max_queries.saturating_sub(self.queries);
-            return Discovery::Need(names.iter().take(room).map(dmarc_query).collect());
+            let queries: Vec<Query> = names
+                .iter()
+                .filter(|n| self.lookup(n).is_none())
+                .take(room)
+                .map(dmarc_query)
+                .collect();
+            if !queries.is_empty() {
+                return Discovery::Need(queries);
+            }
         }
         // The Author Domain first, under either rules.
-        match self.txt.get(author) {
+        match self.lookup(author) {
             None => return self.ask_discovery(author),
             Some(Lookup::TempFail) => return self.temp_failure(author),
-            Some(Lookup::Unusable(errors)) => return self.unusable(author, errors),
+            Some(Lookup::Unusable(_, errors)) => return self.unusable(author, errors),
             Some(Lookup::Record(record)) => return Discovery::Found(author.clone(), record, None),
             Some(Lookup::Nothing) => {}
         }
@@ -523,10 +540,10 @@ impl DmarcEvaluator {
                 let Some(org) = self.rfc7489_names(author).into_iter().nth(1) else {
                     return Discovery::NoRecord;
                 };
-                match self.txt.get(&org) {
+                match self.lookup(&org) {
                     None => self.ask_discovery(&org),
                     Some(Lookup::TempFail) => self.temp_failure(&org),
-                    Some(Lookup::Unusable(errors)) => self.unusable(&org, errors),
+                    Some(Lookup::Unusable(_, errors)) => self.unusable(&org, errors),
                     Some(Lookup::Record(record)) => {
                         Discovery::Found(org.clone(), record, Some(org))
                     }
@@ -539,17 +556,21 @@ impl DmarcEvaluator {
                     Walk::Failed(()) => return self.temp_failure(author),
                     Walk::Done(org) => org,
                 };
-                match self.txt.get(&org) {
+                match self.lookup(&org) {
                     Some(Lookup::Record(record)) => {
                         return Discovery::Found(org.clone(), record, Some(org));
                     }
-                    Some(Lookup::Unusable(errors)) => return self.unusable(&org, errors),
-                    _ => {}
+                    Some(Lookup::Unusable(_, errors)) => return self.unusable(&org, errors),
+                    Some(Lookup::TempFail) => return self.temp_failure(&org),
+                    // The seven-label shortcut can skip the organizational
+                    // domain (one label below a PSD): ask for it now.
+                    None => return self.ask_discovery(&org),
+                    Some(Lookup::Nothing) => {}
                 }
                 // The organizational domain has no record of its own: the
                 // public suffix domain's (psd=y) record applies.
                 for name in tree_walk::walk_names(author) {
-                    if let Some(Lookup::Record(record)) = self.txt.get(&name)
+                    if let Some(Lookup::Record(record)) = self.lookup(&name)
                         && record.psd() == Psd::Yes
                     {
                         return Discovery::Found(name, record, Some(org));
@@ -676,18 +697,30 @@ impl DmarcEvaluator {
         }
     }
 
+    /// What `_dmarc.<name>` holds, if known: the answer received, or
+    /// nothing for a name that cannot take the prefix.
+    fn lookup(&self, name: &Name) -> Option<&Lookup> {
+        if name.prepend("_dmarc").is_err() {
+            return Some(&NO_RECORD);
+        }
+        self.txt.get(name)
+    }
+
     fn walk(&self, start: &Name) -> Walk<()> {
-        tree_walk::organizational_domain(start, |name| match self.txt.get(name) {
+        tree_walk::organizational_domain(start, |name| match self.lookup(name) {
             None => Ok(None),
             Some(lookup) => lookup.found().map(Some),
         })
     }
 
+    /// Asks for `name`, or (past the query cap) gives up on this
+    /// identifier: without an aligned pass elsewhere that is `temperror`,
+    /// never a `fail` that could reject good mail.
     fn ask(&self, name: &Name) -> Aligned {
         if self.budget_left() {
             Aligned::Need(vec![dmarc_query(name)])
         } else {
-            Aligned::No
+            Aligned::Failed
         }
     }
 }
@@ -709,15 +742,15 @@ enum Aligned {
     Need(Vec<Query>),
 }
 
+/// The `_dmarc` query for `name`. Only called for names that take the
+/// prefix ([`DmarcEvaluator::lookup`] answers the others itself).
 fn dmarc_query(name: &Name) -> Query {
-    // `prepend` fails only for a name at the length limit: then the query
-    // goes to a name that cannot exist, which answers NXDOMAIN.
     Query::txt(name.prepend("_dmarc").unwrap_or_else(|_| name.clone()))
 }
 
-fn lowercase(name: &Name) -> Name {
-    Name::new(&name.as_str().to_ascii_lowercase()).unwrap_or_else(|_| name.clone())
-}
+/// What a name too long to take the `_dmarc.` prefix holds: nothing, since
+/// its `_dmarc` name cannot exist. No query is made for it.
+static NO_RECORD: Lookup = Lookup::Nothing;
 
 /// An identifier domain as a lower-case name (U-labels to A-labels).
 fn normalize(domain: &str) -> Option<Name> {

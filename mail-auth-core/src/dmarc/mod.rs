@@ -53,6 +53,11 @@
 //!   step.
 //! - Under RFC 9989, `pct` (historic), `rf` and `ri` are parsed but have no
 //!   effect.
+//! - §4.10.2 taken literally makes a record without `psd` at a top-level
+//!   domain (`_dmarc.com`) the organizational domain of every name under
+//!   it, so that any two `.com` domains would align. Public suffix operators
+//!   publish `psd=y`, which avoids this; we follow the text and note the
+//!   risk here.
 //! - A message whose From field names several domains: RFC 9989 §5.3.1
 //!   says DMARC validation is "not possible" (a receiver MAY still evaluate
 //!   each domain, §11.5); we report `permerror`, a local choice, and a

@@ -22,6 +22,8 @@ pub struct OrganizationalDomainLookup {
     start: Name,
     found: BTreeMap<Name, Result<Found, ()>>,
     pending: Vec<Query>,
+    /// The name whose `_dmarc` record the pending query asks for.
+    asking: Option<Name>,
     outcome: Option<Result<String, String>>,
 }
 
@@ -34,6 +36,7 @@ impl OrganizationalDomainLookup {
             start,
             found: BTreeMap::new(),
             pending: Vec::new(),
+            asking: None,
             outcome: None,
         };
         lookup.advance();
@@ -41,18 +44,35 @@ impl OrganizationalDomainLookup {
     }
 
     fn advance(&mut self) {
-        let walk = tree_walk::organizational_domain(&self.start, |name| {
-            self.found
-                .get(name)
-                .map_or(Ok(None), |f| f.map(Some).map_err(|()| name.clone()))
-        });
-        match walk {
-            Walk::Need(name) => {
-                let query_name = name.prepend("_dmarc").unwrap_or(name);
-                self.pending = vec![Query::txt(query_name)];
+        // Each round ends the walk or asks for a new name of it (at most
+        // MAX_WALK_QUERIES); a name too long to take `_dmarc.` holds nothing
+        // and is settled here without a query.
+        loop {
+            let walk = tree_walk::organizational_domain(&self.start, |name| {
+                self.found
+                    .get(name)
+                    .map_or(Ok(None), |f| f.map(Some).map_err(|()| name.clone()))
+            });
+            match walk {
+                Walk::Need(name) => match name.prepend("_dmarc") {
+                    Ok(query_name) => {
+                        self.pending = vec![Query::txt(query_name)];
+                        self.asking = Some(name);
+                        return;
+                    }
+                    Err(_) => {
+                        self.found.insert(name, Ok(Found::Nothing));
+                    }
+                },
+                Walk::Failed(name) => {
+                    self.outcome = Some(Err(name.to_string()));
+                    return;
+                }
+                Walk::Done(org) => {
+                    self.outcome = Some(Ok(org.to_string()));
+                    return;
+                }
             }
-            Walk::Failed(name) => self.outcome = Some(Err(name.to_string())),
-            Walk::Done(org) => self.outcome = Some(Ok(org.to_string())),
         }
     }
 }
@@ -68,20 +88,17 @@ impl DnsMachine for OrganizationalDomainLookup {
     }
 
     fn provide(&mut self, answers: Vec<Answer>) -> Result<(), ProvideError> {
-        let Some(query) = self.pending.first().cloned() else {
+        if self.pending.is_empty() {
             return Err(ProvideError::NotWaiting);
-        };
+        }
         let [answer] = <[Answer; 1]>::try_from(answers).map_err(|a| ProvideError::AnswerCount {
             expected: 1,
             got: a.len(),
         })?;
         self.pending.clear();
-        let under = query
-            .name
-            .as_str()
-            .strip_prefix("_dmarc.")
-            .and_then(|n| Name::new(n).ok())
-            .unwrap_or(query.name);
+        let Some(under) = self.asking.take() else {
+            return Err(ProvideError::NotWaiting);
+        };
         let found = if answer.failure().is_some() {
             Err(())
         } else {
@@ -110,6 +127,26 @@ impl DnsMachine for OrganizationalDomainLookup {
 mod tests {
     use super::*;
     use mailsec_dns::{MemoryResolver, Record, Txt};
+
+    #[test]
+    fn names_too_long_for_the_prefix_end_without_looping() {
+        let mut long = String::from("_dmarc");
+        while long.len() < 236 {
+            long.push_str(".aaaaaaaaa");
+        }
+        long.push_str(".examplexxx");
+        let name = Name::new(&long).unwrap();
+        let mut zone = MemoryResolver::new();
+        zone.add(
+            Name::new("_dmarc.examplexxx").unwrap(),
+            Record::Txt(Txt::from_bytes(b"v=DMARC1; p=reject")),
+        );
+        let mut lookup = OrganizationalDomainLookup::new(&name);
+        assert_eq!(
+            mailsec_dns::drive(&mut lookup, &zone).unwrap(),
+            Ok("examplexxx".into())
+        );
+    }
 
     #[test]
     fn finds_the_organization() {
