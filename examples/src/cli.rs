@@ -149,6 +149,10 @@ pub(crate) struct DmarcArgs {
     /// sampled unless pct=0, so that the output is reproducible.
     #[arg(long = "pct-sample")]
     pub(crate) pct_sample: Option<u8>,
+    /// With --rfc7489: a Public Suffix List file (publicsuffix.org format)
+    /// to use instead of the one built in.
+    #[arg(long = "public-suffix-list", value_name = "FILE")]
+    pub(crate) public_suffix_list: Option<PathBuf>,
     /// The message (path, or - / absent for standard input).
     pub(crate) message: Option<PathBuf>,
 }

@@ -506,3 +506,44 @@ print(json.dumps(out))
     assert_eq!(parsed[0]["results"][2]["result"], "pass");
     assert_eq!(parsed[1]["results"][1]["result"], "fail");
 }
+
+#[test]
+fn a_supplied_public_suffix_list_is_used() {
+    // With a list where only `uk` is a suffix, co.uk is a registrable domain:
+    // shop.co.uk's organizational domain becomes co.uk, whose record applies.
+    let f = fixture("psl.yaml", "_dmarc.co.uk:\n  - TXT: 'v=DMARC1; p=reject'\n");
+    let list = dir().join("psl.dat");
+    std::fs::write(&list, "// ===BEGIN ICANN DOMAINS===\nuk\n").unwrap();
+    let msg = b"From: a@shop.co.uk\r\n\r\nx\r\n";
+    let out = dmarc(&f, "192.0.2.7", "a@shop.co.uk", &["--rfc7489"], msg);
+    assert_eq!(
+        out["dmarc"]["result"], "none",
+        "the built-in list knows co.uk"
+    );
+    let out = dmarc(
+        &f,
+        "192.0.2.7",
+        "a@shop.co.uk",
+        &["--rfc7489", "--public-suffix-list", list.to_str().unwrap()],
+        msg,
+    );
+    assert_eq!(out["dmarc"]["result"], "fail");
+    assert_eq!(out["dmarc"]["policy_domain"], "co.uk");
+    let bad = dir().join("empty.dat");
+    std::fs::write(&bad, "// nothing\n").unwrap();
+    let args = [
+        "dmarc",
+        "--ip",
+        "192.0.2.7",
+        "--helo",
+        "h.example",
+        "--sender",
+        "a@shop.co.uk",
+        "--dns",
+        f.to_str().unwrap(),
+        "--rfc7489",
+        "--public-suffix-list",
+        bad.to_str().unwrap(),
+    ];
+    assert_eq!(mailsec(&args, Some(msg)).status.code(), Some(1));
+}

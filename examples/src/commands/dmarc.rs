@@ -1,11 +1,11 @@
-//! `mailsec dmarc` (SPF, DKIM and DMARC for one message) and
-//! `mailsec dmarc record`.
+//! `mailsec dmarc` (SPF, DKIM and DMARC for one message), `mailsec dmarc
+//! record` and `mailsec dmarc report`.
 
 use std::path::Path;
 
 use mail_auth_core::dmarc::{
     DmarcConfig, DmarcEvaluator, DmarcInput, DmarcOutcome, DmarcRecord, DmarcRules, PolicySource,
-    author_domain,
+    PublicSuffixList, author_domain,
 };
 use mail_auth_core::spf::{SpfConfig, SpfEvaluator};
 use mailsec_message::{HeaderBlock, Limits};
@@ -44,7 +44,18 @@ pub(crate) fn run(args: &DmarcArgs) -> Result<(), Failure> {
         .map_err(|e| Failure::new(format!("the message's header section: {e}")))
         .map(|block| author_domain(&block))?;
 
+    let public_suffixes = match &args.public_suffix_list {
+        Some(path) => {
+            let bytes = crate::support::read_input(Some(path))?;
+            let text = String::from_utf8(bytes)
+                .map_err(|_| Failure::new(format!("{}: not UTF-8", path.display())))?;
+            PublicSuffixList::parse(&text)
+                .map_err(|e| Failure::new(format!("{}: {e}", path.display())))?
+        }
+        None => PublicSuffixList::embedded(),
+    };
     let config = DmarcConfig {
+        public_suffixes,
         rules: if args.rfc7489 {
             DmarcRules::Rfc7489
         } else {
