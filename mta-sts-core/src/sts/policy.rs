@@ -197,6 +197,34 @@ pub enum PolicyWarning {
     MxInModeNone,
 }
 
+impl core::fmt::Display for PolicyWarning {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            PolicyWarning::MaxAgeClamped { given } => {
+                write!(
+                    f,
+                    "max_age {given} is above {MAX_MAX_AGE}: {MAX_MAX_AGE} applies"
+                )
+            }
+            PolicyWarning::ShortMaxAge { max_age } => write!(
+                f,
+                "max_age {max_age} is under one week: the policy lapses quickly"
+            ),
+            PolicyWarning::DuplicateField { name, line } => {
+                write!(f, "line {line}: repeated {name} ignored")
+            }
+            PolicyWarning::LookalikeField { name, line } => write!(
+                f,
+                "line {line}: {name} is an unknown field (names are case-sensitive)"
+            ),
+            PolicyWarning::BroadWildcard { pattern } => {
+                write!(f, "mx {pattern} covers a whole top-level domain")
+            }
+            PolicyWarning::MxInModeNone => f.write_str("mx lines mean nothing in mode none"),
+        }
+    }
+}
+
 const KNOWN: [&str; 4] = ["version", "mode", "mx", "max_age"];
 
 impl Policy {
