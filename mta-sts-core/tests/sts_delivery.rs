@@ -11,6 +11,17 @@ use mta_sts_core::sts::{
     ResultType as R, TlsOutcome, decide_delivery,
 };
 
+/// Policy, MX host, TLS, DANE; then action, result type, what governed.
+type Row<'a> = (
+    Option<&'a Policy>,
+    &'a str,
+    TlsOutcome,
+    Option<DaneOutcome>,
+    Action,
+    Option<R>,
+    GovernedBy,
+);
+
 fn policy(mode: &str) -> Policy {
     let mx = if mode == "none" {
         ""
@@ -30,7 +41,7 @@ fn decision_table() {
     let good = "mx1.example.com";
     let bad = "mx1.example.org";
     #[rustfmt::skip]
-    let table: Vec<(Option<&Policy>, &str, TlsOutcome, Option<DaneOutcome>, Action, Option<R>, GovernedBy)> = vec![
+    let table: Vec<Row<'_>> = vec![
         (None, good, TlsOutcome::NoStartTls, None, Action::Deliver, None, GovernedBy::Nothing),
         (Some(&none), bad, TlsOutcome::NoStartTls, None, Action::Deliver, None, GovernedBy::Nothing),
         (Some(&enforce), good, ok, None, Action::Deliver, None, GovernedBy::MtaSts(Mode::Enforce)),

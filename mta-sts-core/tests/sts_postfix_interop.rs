@@ -273,16 +273,17 @@ fn classes(body: &[u8]) -> Vec<&'static str> {
     }
     for l in body_lines {
         let probe = format!("version: STSv1\nmode: none\nmax_age: 1\n{l}");
-        if let Err(e) = Policy::parse(probe.as_bytes()) {
-            if matches!(
+        let malformed = Policy::parse(probe.as_bytes()).is_err_and(|e| {
+            matches!(
                 e.kind,
                 PolicyErrorKind::FieldName
                     | PolicyErrorKind::Colon
                     | PolicyErrorKind::FieldValue
                     | PolicyErrorKind::BareCr
-            ) {
-                out.push("malformed-line");
-            }
+            )
+        });
+        if malformed {
+            out.push("malformed-line");
         }
     }
     for key in ["version", "mode", "max_age"] {

@@ -97,7 +97,7 @@ fn run(
     let (mut asked_dns, mut asked_fetch) = (false, false);
     loop {
         match r.poll() {
-            ResolveStep::Done(res) => return (res, asked_dns, asked_fetch),
+            ResolveStep::Done(res) => return (*res, asked_dns, asked_fetch),
             ResolveStep::NeedTxt(q) => {
                 assert!(!asked_dns, "TXT asked twice");
                 assert_eq!(q.len(), 1);

@@ -46,6 +46,7 @@
 //! The certificate of the policy host is validated by the transport, which
 //! MUST do it: see [`fetch`](super::fetch).
 
+use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -195,14 +196,14 @@ pub enum ResolveStep<'a> {
     /// Fetch this, then call [`PolicyResolver::provide_fetch`].
     NeedFetch(&'a FetchRequest),
     /// Finished; polling again gives the same resolution.
-    Done(Resolution),
+    Done(Box<Resolution>),
 }
 
 #[derive(Debug)]
 enum State {
     WaitTxt,
     WaitFetch { id: String },
-    Done(Resolution),
+    Done(Box<Resolution>),
 }
 
 /// The policy resolution state machine (see the module docs).
@@ -349,7 +350,7 @@ impl PolicyResolver {
                     policy: Some(cached.clone()),
                     failed_fetch: None,
                 };
-                self.state = State::Done(Resolution {
+                self.state = State::Done(Box::new(Resolution {
                     policy: Some(cached),
                     source: Source::Fetched,
                     event: if changed {
@@ -361,7 +362,7 @@ impl PolicyResolver {
                     report: None,
                     txt_id: Some(id),
                     changed,
-                });
+                }));
             }
             Err(e) => {
                 self.cache.failed_fetch = Some(FailedFetch {
@@ -392,7 +393,7 @@ impl PolicyResolver {
         } else {
             Source::None
         };
-        self.state = State::Done(Resolution {
+        self.state = State::Done(Box::new(Resolution {
             policy: fresh,
             source,
             event,
@@ -400,7 +401,7 @@ impl PolicyResolver {
             report,
             txt_id,
             changed: false,
-        });
+        }));
     }
 }
 
@@ -418,7 +419,7 @@ where
     // At most one TXT query and one fetch: three rounds suffice.
     for _ in 0..3 {
         let next = match resolver.poll() {
-            ResolveStep::Done(r) => return Ok(r),
+            ResolveStep::Done(r) => return Ok(*r),
             ResolveStep::NeedTxt(q) => Err(q.iter().map(&mut dns).collect::<Vec<_>>()),
             ResolveStep::NeedFetch(req) => Ok(fetch(req)),
         };
@@ -428,7 +429,7 @@ where
         }
     }
     match resolver.poll() {
-        ResolveStep::Done(r) => Ok(r),
+        ResolveStep::Done(r) => Ok(*r),
         _ => Err(ProvideError::NotWaiting),
     }
 }
