@@ -6,10 +6,10 @@
 //!
 //! # Status
 //!
-//! The foundation is in place: the `_mta-sts` and `_smtp._tls` TXT lookups
-//! go through [`mailsec_dns`]. The record and policy parsers, MX matching, the
-//! cache rules and the report types land with the MTA-STS issue; until then
-//! this crate exports nothing of its own.
+//! MTA-STS is in place ([`sts`]): the `_mta-sts` record, the policy file,
+//! MX matching, the resolution state machine with its cache rules, and the
+//! delivery decision. The TXT lookups go through [`mailsec_dns`]; the HTTPS
+//! transport is the caller's.
 //!
 //! # Design
 //!
@@ -25,6 +25,8 @@
 #![cfg_attr(not(feature = "std"), no_std)]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
+extern crate alloc;
 
 pub mod sts;
 pub mod tlsrpt;
