@@ -74,13 +74,13 @@ pub enum ReportError {
     #[error("gzip: {0}")]
     Gzip(String),
     /// The document is not JSON.
-    #[error("malformed json at line {line} column {column}: {message}")]
+    #[error("malformed json: {message}")]
     Json {
         /// Line, from 1.
         line: usize,
         /// Column, from 1.
         column: usize,
-        /// What the JSON parser says.
+        /// What the JSON parser says (with the position).
         message: String,
     },
     /// A required member is absent.
