@@ -464,3 +464,26 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn tlsa_policy_string_decoded_once_and_stable() {
+    let with = |ps: &str| {
+        read(&format!(
+            r#"{{"organization-name":"X","date-range":{{"start-datetime":"2024-03-01T00:00:00Z","end-datetime":"2024-03-01T23:59:59Z"}},"contact-info":"c","report-id":"1","policies":[{{"policy":{{"policy-type":"tlsa","policy-domain":"d","policy-string":{ps}}}}}]}}"#
+        ))
+    };
+    // Encoded twice: refused, since the once-decoded list would decode again.
+    assert!(matches!(
+        with(r#"["[\"[\\\"x\\\"]\"]"]"#),
+        Err(ReportError::Invalid { .. })
+    ));
+    // An empty item dropped leaves one encoded item: it is decoded.
+    assert_eq!(
+        with(r#"["", "[\"a\",\"b\"]"]"#).unwrap().policies[0].policy.policy_string,
+        ["a", "b"]
+    );
+    // Not JSON after all: kept as given, and stable.
+    let r = with(r#"["[not json"]"#).unwrap();
+    assert_eq!(r.policies[0].policy.policy_string, ["[not json"]);
+    assert_eq!(read(&r.to_json().unwrap()).unwrap(), r);
+}

@@ -7,7 +7,9 @@
 //!   seconds.
 //! - A TLSA `policy-string` that arrived JSON-encoded inside one string (as
 //!   Microsoft sends it: `"[\"3 1 1 ...\"]"`, bare or as the one item of the
-//!   array) is decoded into the array. A bare string is otherwise one item.
+//!   array) is decoded into the array, once: if the result is again one
+//!   string holding a JSON array, the policy is refused (written back, it
+//!   would read differently). A bare string is otherwise one item.
 //! - `mx-host` as a string (as RFC 8460 prints it) or an array (erratum
 //!   6241); the draft name `mx-host-pattern` is read too, and
 //!   `additional-info-uri` for `additional-information`.
@@ -163,6 +165,14 @@ fn member<'v>(obj: &'v Map<String, Value>, keys: &[&str]) -> Option<&'v Value> {
         .find(|v| !v.is_null())
 }
 
+/// A list of one string that holds a JSON array of strings: that array.
+fn json_in_string(list: &[String]) -> Option<Vec<String>> {
+    match list {
+        [only] if only.trim_start().starts_with('[') => serde_json::from_str(only).ok(),
+        _ => None,
+    }
+}
+
 struct Reader<'l> {
     limits: &'l ReportLimits,
 }
@@ -274,16 +284,20 @@ impl Reader<'_> {
                 });
             }
         }
-        if decode_json {
-            if let [only] = items.as_slice() {
-                if only.trim_start().starts_with('[') {
-                    if let Ok(decoded) = serde_json::from_str::<Vec<String>>(only) {
-                        return self.kept(decoded.iter().map(String::as_str), path);
-                    }
-                }
-            }
+        let list = self.kept(items.into_iter(), path)?;
+        if !decode_json {
+            return Ok(list);
         }
-        self.kept(items.into_iter(), path)
+        let Some(decoded) = json_in_string(&list) else {
+            return Ok(list);
+        };
+        let list = self.kept(decoded.iter().map(String::as_str), path)?;
+        // Decoded once only: what is left must not look encoded again, so
+        // that writing the report and reading it back gives the same list.
+        if json_in_string(&list).is_some() {
+            return Err(invalid(path));
+        }
+        Ok(list)
     }
 
     fn kept<'s>(&self, items: impl Iterator<Item = &'s str>, path: &str) -> Result<Vec<String>, ReportError> {
