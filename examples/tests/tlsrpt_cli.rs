@@ -91,7 +91,10 @@ fn report_prints_normalised_json() {
         p["policy"]["policy-string"],
         serde_json::json!(["3 1 1 AB", "3 1 1 CD"])
     );
-    assert_eq!(p["policy"]["mx-host"], serde_json::json!(["mx.example.org"]));
+    assert_eq!(
+        p["policy"]["mx-host"],
+        serde_json::json!(["mx.example.org"])
+    );
     assert_eq!(p["summary"]["total-failure-session-count"], 0);
     let d = &p["failure-details"][0];
     assert_eq!(d["result-type"], "x-new");
@@ -110,7 +113,10 @@ fn report_reads_gzip_and_files() {
     if let Some(bytes) = mailsec_testkit::vector("tlsrpt/stalwart-mail-auth-rpt01.json") {
         let path = mailsec_testkit::vectors_dir().join("tlsrpt/stalwart-mail-auth-rpt01.json");
         let v = ok(&mailsec(&["tlsrpt", "report", path.to_str().unwrap()], b""));
-        assert_eq!(v["policies"][0]["summary"]["total-failure-session-count"], 303);
+        assert_eq!(
+            v["policies"][0]["summary"]["total-failure-session-count"],
+            303
+        );
         assert_eq!(ok(&mailsec(&["tlsrpt", "report"], &bytes)), v);
     }
 }
@@ -120,7 +126,10 @@ fn report_exits_1_on_bad_input() {
     fails(&mailsec(&["tlsrpt", "report"], b"not json"));
     fails(&mailsec(&["tlsrpt", "report"], b"{}"));
     fails(&mailsec(&["tlsrpt", "report"], b"\x1f\x8b\x08\x00garbage"));
-    fails(&mailsec(&["tlsrpt", "report", "/nonexistent/report.json"], b""));
+    fails(&mailsec(
+        &["tlsrpt", "report", "/nonexistent/report.json"],
+        b"",
+    ));
     if let Some(bytes) = mailsec_testkit::vector("tlsrpt/rfc8460-appendixB-as-printed.txt") {
         fails(&mailsec(&["tlsrpt", "report"], &bytes));
     }

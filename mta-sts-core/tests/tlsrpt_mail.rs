@@ -67,7 +67,8 @@ fn decode_base64(text: &str) -> Vec<u8> {
         for &b in quad {
             n = (n << 6) | if b == b'=' { 0 } else { u32::from(value(b)) };
         }
-        let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
+        let bytes = n.to_be_bytes();
+        let bytes = &bytes[1..];
         out.extend_from_slice(&bytes[..3 - pad]);
     }
     out
@@ -93,7 +94,13 @@ fn report_mail_shape_and_attachment() {
     ] {
         assert!(head.contains(field), "{field}\n{head}");
     }
-    let boundary = head.split("boundary=\"").nth(1).unwrap().split('"').next().unwrap();
+    let boundary = head
+        .split("boundary=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
     let parts: Vec<&str> = body.split(&format!("--{boundary}")).collect();
     assert_eq!(parts.len(), 4, "{body}");
     assert_eq!(parts[3], "--\r\n");
@@ -137,7 +144,10 @@ fn refuses_header_injection() {
     let r = report();
     let mut m = mail();
     m.from = "a@b\r\nBcc: x@y".into();
-    assert!(matches!(m.build(&r), Err(MailError::Header { field: "from" })));
+    assert!(matches!(
+        m.build(&r),
+        Err(MailError::Header { field: "from" })
+    ));
     let mut m = mail();
     m.to.clear();
     assert!(matches!(m.build(&r), Err(MailError::NoRecipient)));

@@ -238,7 +238,8 @@ impl Rng {
 }
 
 fn generated(index: usize) -> Report {
-    let mut rng = Rng(0x5eed_0000_0000_0001 ^ (index as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+    let mut rng =
+        Rng(0x5eed_0000_0000_0001 ^ (index as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15));
     let domain = format!("d{index}.example");
     let sts = Policy {
         policy_type: PolicyType::Sts,
@@ -279,7 +280,8 @@ fn generated(index: usize) -> Report {
         }
         b.record_success(policy, rng.below(100_000));
         for _ in 0..rng.below(6) {
-            let mut f = FailureDetail::new(results[rng.below(results.len() as u64) as usize].clone());
+            let mut f =
+                FailureDetail::new(results[rng.below(results.len() as u64) as usize].clone());
             if rng.below(2) == 0 {
                 f.sending_mta_ip = Some(format!("2001:db8::{:x}", rng.below(4)).parse().unwrap());
             } else {
@@ -334,7 +336,11 @@ fn parsedmarc_reads_ours_and_ours_reads_real_world_shapes() {
     };
     let reports: Vec<Report> = (0..8).map(generated).collect();
     let json: Vec<String> = reports.iter().map(|r| r.to_json().unwrap()).collect();
-    let mails: Vec<String> = reports.iter().enumerate().map(|(i, r)| mail_for(r, i)).collect();
+    let mails: Vec<String> = reports
+        .iter()
+        .enumerate()
+        .map(|(i, r)| mail_for(r, i))
+        .collect();
     let job = serde_json::json!({ "json": json, "mail": mails });
     let mut child = Command::new(python)
         .args(["-c", HELPER])
@@ -358,11 +364,26 @@ fn parsedmarc_reads_ours_and_ours_reads_real_world_shapes() {
     for (i, r) in reports.iter().enumerate() {
         assert!(r.policies.iter().any(|p| !p.failure_details.is_empty()) || i > 0);
         let ours = summary(r);
-        assert_eq!(result["json"][i].as_str().unwrap(), ours, "report {i} as JSON");
-        assert_eq!(result["mail"][i].as_str().unwrap(), ours, "report {i} as mail");
-        failures += r.policies.iter().map(|p| p.failure_details.len()).sum::<usize>();
+        assert_eq!(
+            result["json"][i].as_str().unwrap(),
+            ours,
+            "report {i} as JSON"
+        );
+        assert_eq!(
+            result["mail"][i].as_str().unwrap(),
+            ours,
+            "report {i} as mail"
+        );
+        failures += r
+            .policies
+            .iter()
+            .map(|p| p.failure_details.len())
+            .sum::<usize>();
     }
-    assert!(failures > 10, "the generated reports exercise failure details");
+    assert!(
+        failures > 10,
+        "the generated reports exercise failure details"
+    );
     let theirs = result["theirs"].as_array().unwrap();
     assert_eq!(theirs.len(), 3);
     for (i, v) in theirs.iter().enumerate() {

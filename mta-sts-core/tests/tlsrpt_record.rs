@@ -66,7 +66,8 @@ fn record_set_over_dns_answers() {
 fn uri() -> impl Strategy<Value = (String, UriKind)> {
     let local = "[a-z0-9.]{1,8}|[a-z]{1,3}%2[cC][a-z]{1,3}|[a-z]{1,3}%21[a-z]{1,3}";
     prop_oneof![
-        (local, "[a-z]{1,8}\\.example").prop_map(|(l, d)| (format!("mailto:{l}@{d}"), UriKind::Mailto)),
+        (local, "[a-z]{1,8}\\.example")
+            .prop_map(|(l, d)| (format!("mailto:{l}@{d}"), UriKind::Mailto)),
         "[a-z]{1,8}(/[a-z0-9_~-]{0,6}){0,3}".prop_map(|p| (format!("https://{p}"), UriKind::Https)),
         "[a-z]{1,5}:[a-z/]{1,8}".prop_map(|u| {
             let kind = if u.starts_with("https:") {

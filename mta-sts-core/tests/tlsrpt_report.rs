@@ -11,8 +11,8 @@
 use std::io::Write;
 
 use mta_sts_core::tlsrpt::{
-    DateRange, FailureDetail, Policy, PolicyResult, PolicyType, Report, ReportError,
-    ReportLimits, ResultType, Summary, parse_report, parse_report_json,
+    DateRange, FailureDetail, Policy, PolicyResult, PolicyType, Report, ReportError, ReportLimits,
+    ResultType, Summary, parse_report, parse_report_json,
 };
 use proptest::prelude::*;
 
@@ -62,11 +62,13 @@ fn stalwart_rendering_of_appendix_b() {
     let r = parse_report(&bytes, &ReportLimits::default()).unwrap();
     check_appendix_b(&r);
     // Kept as given, though it is not a valid URI.
-    assert!(r.policies[0].failure_details[1]
-        .additional_information
-        .as_deref()
-        .unwrap()
-        .starts_with("https://reports.company-x.example/report_info ?"));
+    assert!(
+        r.policies[0].failure_details[1]
+            .additional_information
+            .as_deref()
+            .unwrap()
+            .starts_with("https://reports.company-x.example/report_info ?")
+    );
 }
 
 #[test]
@@ -84,7 +86,10 @@ fn appendix_b_as_printed() {
     let r = read(&mended).unwrap();
     check_appendix_b(&r);
     if let Some(stalwart) = mailsec_testkit::vector("tlsrpt/stalwart-mail-auth-rpt01.json") {
-        assert_eq!(r, parse_report(&stalwart, &ReportLimits::default()).unwrap());
+        assert_eq!(
+            r,
+            parse_report(&stalwart, &ReportLimits::default()).unwrap()
+        );
     }
 }
 
@@ -133,16 +138,19 @@ fn microsoft_tlsa_shape() {
     // Normalised output.
     let out: serde_json::Value = serde_json::from_str(&r.to_json().unwrap()).unwrap();
     assert_eq!(out["date-range"]["start-datetime"], "2024-03-01T00:00:00Z");
-    assert_eq!(out["policies"][0]["policy"]["policy-string"][1], "3 1 1 ABCDEF");
-    assert!(out["policies"][0]["failure-details"][0]
-        .get("sending-mta-ip")
-        .is_none());
+    assert_eq!(
+        out["policies"][0]["policy"]["policy-string"][1],
+        "3 1 1 ABCDEF"
+    );
+    assert!(
+        out["policies"][0]["failure-details"][0]
+            .get("sending-mta-ip")
+            .is_none()
+    );
     // The JSON-in-a-string as a bare string, too.
-    let bare = MICROSOFT_TLSA.replace(
-        r#"["[\"3 1 1 0C72"#,
-        r#""[\"3 1 1 0C72"#,
-    )
-    .replace(r#"ABCDEF\"]"]"#, r#"ABCDEF\"]""#);
+    let bare = MICROSOFT_TLSA
+        .replace(r#"["[\"3 1 1 0C72"#, r#""[\"3 1 1 0C72"#)
+        .replace(r#"ABCDEF\"]"]"#, r#"ABCDEF\"]""#);
     assert_eq!(read(&bare).unwrap(), r);
 }
 
@@ -208,20 +216,29 @@ fn tolerated_variations() {
 fn malformed_reports() {
     let base = GOOGLE_STS;
     for (broken, expect) in [
-        (base.replace("\"report-id\"", "\"report-idx\""), "missing report-id"),
+        (
+            base.replace("\"report-id\"", "\"report-idx\""),
+            "missing report-id",
+        ),
         (
             base.replace("2024-03-01T00:00:00Z\",\"end", "yesterday\",\"end"),
             "invalid date-range.start-datetime",
         ),
         (
-            base.replace("\"total-successful-session-count\":1570", "\"total-successful-session-count\":-1"),
+            base.replace(
+                "\"total-successful-session-count\":1570",
+                "\"total-successful-session-count\":-1",
+            ),
             "invalid policies[0].summary.total-successful-session-count",
         ),
         (
             base.replace("\"policy-type\":\"sts\",", ""),
             "missing policies[0].policy.policy-type",
         ),
-        (base.replace("\"policies\":[", "\"policies\":[7,"), "invalid policies[0]"),
+        (
+            base.replace("\"policies\":[", "\"policies\":[7,"),
+            "invalid policies[0]",
+        ),
         ("[]".into(), "invalid report"),
         ("{".into(), "malformed json"),
     ] {
@@ -301,11 +318,7 @@ fn limits() {
         Err(ReportError::TooMany { limit: 3, ref path }) if path == "policies[1].failure-details"
     ));
     // Nesting is bounded by serde_json: an error, not a stack overflow.
-    let deep = format!(
-        r#"{{"x":{}{}}}"#,
-        "[".repeat(100_000),
-        "]".repeat(100_000)
-    );
+    let deep = format!(r#"{{"x":{}{}}}"#, "[".repeat(100_000), "]".repeat(100_000));
     let err = parse_report_json(
         deep.as_bytes(),
         &ReportLimits {
@@ -321,7 +334,10 @@ fn limits() {
 fn gzip_report_and_gzip_bomb() {
     let r = read(GOOGLE_STS).unwrap();
     let limits = ReportLimits::default();
-    assert_eq!(parse_report(&gzip(GOOGLE_STS.as_bytes()), &limits).unwrap(), r);
+    assert_eq!(
+        parse_report(&gzip(GOOGLE_STS.as_bytes()), &limits).unwrap(),
+        r
+    );
     assert_eq!(parse_report(&r.to_gzip().unwrap(), &limits).unwrap(), r);
     // 256 MiB of spaces (32 times the limit), compressed chunk by chunk:
     // about 256 KiB of gzip. Never allocated whole, here or in the reader,
@@ -354,8 +370,8 @@ fn text() -> impl Strategy<Value = String> {
 
 fn ip() -> impl Strategy<Value = Option<std::net::IpAddr>> {
     prop::option::of(prop_oneof![
-        any::<[u8; 4]>().prop_map(|b| std::net::IpAddr::from(b)),
-        any::<[u8; 16]>().prop_map(|b| std::net::IpAddr::from(b)),
+        any::<[u8; 4]>().prop_map(std::net::IpAddr::from),
+        any::<[u8; 16]>().prop_map(std::net::IpAddr::from),
     ])
 }
 
@@ -403,7 +419,10 @@ fn report() -> impl Strategy<Value = Report> {
         .prop_map(|(t, ps, d, mx, (ok, ko), details)| {
             // A TLSA policy string of one item that is a JSON array is read
             // as that array: keep generated ones away from it.
-            let ps = ps.into_iter().filter(|s| !s.trim_start().starts_with('[')).collect();
+            let ps = ps
+                .into_iter()
+                .filter(|s| !s.trim_start().starts_with('['))
+                .collect();
             PolicyResult {
                 policy: Policy {
                     policy_type: t,
@@ -479,7 +498,9 @@ fn tlsa_policy_string_decoded_once_and_stable() {
     ));
     // An empty item dropped leaves one encoded item: it is decoded.
     assert_eq!(
-        with(r#"["", "[\"a\",\"b\"]"]"#).unwrap().policies[0].policy.policy_string,
+        with(r#"["", "[\"a\",\"b\"]"]"#).unwrap().policies[0]
+            .policy
+            .policy_string,
         ["a", "b"]
     );
     // Not JSON after all: kept as given, and stable.

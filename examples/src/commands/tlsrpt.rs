@@ -35,7 +35,7 @@ fn report(path: Option<&Path>) -> Result<(), Failure> {
     let bytes = read_input(path)?;
     let report = parse_report(&bytes, &ReportLimits::default())
         .map_err(|e| Failure::new(format!("TLS report: {e}")))?;
-    let value = serde_json::to_value(&report)
-        .map_err(|e| Failure::new(format!("TLS report: {e}")))?;
+    let value =
+        serde_json::to_value(&report).map_err(|e| Failure::new(format!("TLS report: {e}")))?;
     print_json(&value)
 }

@@ -269,7 +269,10 @@ mod tests {
         // An entry already present still counts after the cap.
         let f = failure(ResultType::ValidationFailure, "192.0.2.0");
         assert_eq!(b.record_failure(&p, &f), Recorded::Counted);
-        assert_eq!(b.record_success(&sts("other.example"), 1), Recorded::Refused);
+        assert_eq!(
+            b.record_success(&sts("other.example"), 1),
+            Recorded::Refused
+        );
         assert_eq!(b.details_folded(), 2);
         let r = b.build(header(), DateRange::utc_day(0));
         assert_eq!(r.policies[0].summary.total_failure_session_count, 5);
@@ -284,6 +287,9 @@ mod tests {
         b.record_success(&p, u64::MAX);
         b.record_success(&p, 1);
         let r = b.build(header(), DateRange::utc_day(0));
-        assert_eq!(r.policies[0].summary.total_successful_session_count, u64::MAX);
+        assert_eq!(
+            r.policies[0].summary.total_successful_session_count,
+            u64::MAX
+        );
     }
 }

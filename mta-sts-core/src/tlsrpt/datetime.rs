@@ -40,7 +40,9 @@ pub(crate) fn parse(text: &str) -> Option<i64> {
     let minute = digits(s, 14, 2)?;
     let second = digits(s, 17, 2)?;
     let seps = [(4, b'-'), (7, b'-'), (13, b':'), (16, b':')];
-    if seps.iter().any(|&(i, c)| s.get(i) != Some(&c)) || !matches!(s.get(10), Some(b'T' | b't' | b' ')) {
+    if seps.iter().any(|&(i, c)| s.get(i) != Some(&c))
+        || !matches!(s.get(10), Some(b'T' | b't' | b' '))
+    {
         return None;
     }
     if !(1..=12).contains(&month)
@@ -138,13 +140,12 @@ pub(crate) fn format_rfc5322(t: i64) -> String {
 fn digits(s: &[u8], at: usize, n: usize) -> Option<u32> {
     let field = s.get(at..at.checked_add(n)?)?;
     field.iter().try_fold(0u32, |acc, &b| {
-        b.is_ascii_digit()
-            .then(|| acc * 10 + u32::from(b - b'0'))
+        b.is_ascii_digit().then(|| acc * 10 + u32::from(b - b'0'))
     })
 }
 
 fn is_leap(year: u32) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+    (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400)
 }
 
 fn days_in_month(year: u32, month: u32) -> u32 {
@@ -232,7 +233,10 @@ mod tests {
         assert_eq!(format(MAX), "9999-12-31T23:59:59Z");
         assert_eq!(format(-1), "1969-12-31T23:59:59Z");
         assert_eq!(format_rfc5322(0), "Thu, 01 Jan 1970 00:00:00 +0000");
-        assert_eq!(format_rfc5322(1_494_377_670), "Wed, 10 May 2017 00:54:30 +0000");
+        assert_eq!(
+            format_rfc5322(1_494_377_670),
+            "Wed, 10 May 2017 00:54:30 +0000"
+        );
     }
 
     #[test]

@@ -214,8 +214,7 @@ fn subject_report_id(report_id: &str, submitter: &str) -> String {
 }
 
 fn base64(data: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] =
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let sym = |i: usize| char::from(ALPHABET.get(i & 63).copied().unwrap_or(b'A'));
     let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
     for chunk in data.chunks(3) {
@@ -259,7 +258,10 @@ mod tests {
             subject_report_id("2024-01-01T00:00:00Z_example.com", "s.example"),
             "2024-01-01T00_00_00Z_example.com@s.example"
         );
-        assert_eq!(subject_report_id(".a..b.", "s.example"), "_.a._.b._@s.example");
+        assert_eq!(
+            subject_report_id(".a..b.", "s.example"),
+            "_.a._.b._@s.example"
+        );
         assert_eq!(subject_report_id("a b@", "s"), "a_b_@s");
     }
 }

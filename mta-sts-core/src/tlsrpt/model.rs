@@ -184,7 +184,10 @@ pub struct FailureDetail {
     )]
     pub additional_information: Option<String>,
     /// `failure-reason-code`: free text.
-    #[serde(rename = "failure-reason-code", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "failure-reason-code",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub failure_reason_code: Option<String>,
 }
 
@@ -235,7 +238,10 @@ pub enum ResultType {
 
 const RESULT_WORDS: [(ResultType, &str); 11] = [
     (ResultType::StarttlsNotSupported, "starttls-not-supported"),
-    (ResultType::CertificateHostMismatch, "certificate-host-mismatch"),
+    (
+        ResultType::CertificateHostMismatch,
+        "certificate-host-mismatch",
+    ),
     (ResultType::CertificateExpired, "certificate-expired"),
     (ResultType::CertificateNotTrusted, "certificate-not-trusted"),
     (ResultType::ValidationFailure, "validation-failure"),
@@ -311,7 +317,10 @@ mod tests {
                 end: 1_459_555_199
             }
         );
-        assert_eq!(DateRange::previous_utc_day(1_459_468_800).end, 1_459_468_799);
+        assert_eq!(
+            DateRange::previous_utc_day(1_459_468_800).end,
+            1_459_468_799
+        );
         assert_eq!(DateRange::utc_day(-1).start, -86_400);
     }
 }

@@ -71,7 +71,9 @@ fn domain(name: &str) -> Result<&str, FileNameError> {
         && trimmed.split('.').all(|label| {
             !label.is_empty()
                 && label.len() <= 63
-                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
         });
     if ok {
         Ok(trimmed)
@@ -95,8 +97,14 @@ mod tests {
             "mail.sender.example!example.com!1013662812!1013749130.json.gz"
         );
         assert_eq!(
-            report_file_name("mail.sender.example.", "example.com", &range, Some("a1"), false)
-                .unwrap(),
+            report_file_name(
+                "mail.sender.example.",
+                "example.com",
+                &range,
+                Some("a1"),
+                false
+            )
+            .unwrap(),
             "mail.sender.example!example.com!1013662812!1013749130!a1.json"
         );
     }

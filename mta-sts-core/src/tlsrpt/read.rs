@@ -178,8 +178,14 @@ struct Reader<'l> {
 }
 
 impl Reader<'_> {
-    fn string<'v>(&self, value: &'v Value, path: &dyn Fn() -> String) -> Result<&'v str, ReportError> {
-        let text = value.as_str().ok_or_else(|| ReportError::Invalid { path: path() })?;
+    fn string<'v>(
+        &self,
+        value: &'v Value,
+        path: &dyn Fn() -> String,
+    ) -> Result<&'v str, ReportError> {
+        let text = value
+            .as_str()
+            .ok_or_else(|| ReportError::Invalid { path: path() })?;
         if text.len() > self.limits.max_string_len {
             return Err(ReportError::StringTooLong {
                 path: path(),
@@ -237,7 +243,12 @@ impl Reader<'_> {
         }
     }
 
-    fn ip(&self, obj: &Map<String, Value>, key: &str, prefix: &str) -> Result<Option<IpAddr>, ReportError> {
+    fn ip(
+        &self,
+        obj: &Map<String, Value>,
+        key: &str,
+        prefix: &str,
+    ) -> Result<Option<IpAddr>, ReportError> {
         let Some(text) = self.optional_string(obj, &[key], prefix)? else {
             return Ok(None);
         };
@@ -300,7 +311,11 @@ impl Reader<'_> {
         Ok(list)
     }
 
-    fn kept<'s>(&self, items: impl Iterator<Item = &'s str>, path: &str) -> Result<Vec<String>, ReportError> {
+    fn kept<'s>(
+        &self,
+        items: impl Iterator<Item = &'s str>,
+        path: &str,
+    ) -> Result<Vec<String>, ReportError> {
         let mut out = Vec::new();
         for item in items.filter(|s| !s.trim().is_empty()) {
             if out.len() >= self.limits.max_list_items {
@@ -326,7 +341,8 @@ impl Reader<'_> {
             .ok_or_else(|| missing(&policy_path))?
             .as_object()
             .ok_or_else(|| invalid(&policy_path))?;
-        let policy_type = PolicyType::from_word(&self.required_string(policy, "policy-type", &policy_path)?);
+        let policy_type =
+            PolicyType::from_word(&self.required_string(policy, "policy-type", &policy_path)?);
         let policy_string = self.string_list(
             member(policy, &["policy-string"]),
             &join(&policy_path, "policy-string"),
@@ -365,7 +381,10 @@ impl Reader<'_> {
         let details_path = join(path, "failure-details");
         let details = match member(entry, &["failure-details"]) {
             None => &[][..],
-            Some(v) => v.as_array().ok_or_else(|| invalid(&details_path))?.as_slice(),
+            Some(v) => v
+                .as_array()
+                .ok_or_else(|| invalid(&details_path))?
+                .as_slice(),
         };
         if details.len() > *details_left {
             return Err(ReportError::TooMany {

@@ -362,8 +362,12 @@ fn valid_uri(uri: &[u8]) -> bool {
     let mut i = 0usize;
     while let Some(&b) = rest.get(i) {
         if b == b'%' {
-            let ok = rest.get(i.saturating_add(1)).is_some_and(u8::is_ascii_hexdigit)
-                && rest.get(i.saturating_add(2)).is_some_and(u8::is_ascii_hexdigit);
+            let ok = rest
+                .get(i.saturating_add(1))
+                .is_some_and(u8::is_ascii_hexdigit)
+                && rest
+                    .get(i.saturating_add(2))
+                    .is_some_and(u8::is_ascii_hexdigit);
             if !ok {
                 return false;
             }
@@ -420,7 +424,10 @@ fn is_wsp(b: u8) -> bool {
 }
 
 fn trim_wsp(bytes: &[u8]) -> &[u8] {
-    let start = bytes.iter().position(|&b| !is_wsp(b)).unwrap_or(bytes.len());
+    let start = bytes
+        .iter()
+        .position(|&b| !is_wsp(b))
+        .unwrap_or(bytes.len());
     let end = bytes
         .iter()
         .rposition(|&b| !is_wsp(b))
@@ -457,8 +464,8 @@ mod tests {
 
     #[test]
     fn white_space_and_trailing_delimiter() {
-        let r = parse_record(b"v=TLSRPTv1 ;\trua=mailto:a@x.example , mailto:b@x.example ; ")
-            .unwrap();
+        let r =
+            parse_record(b"v=TLSRPTv1 ;\trua=mailto:a@x.example , mailto:b@x.example ; ").unwrap();
         assert_eq!(uris(&r), ["mailto:a@x.example", "mailto:b@x.example"]);
     }
 
@@ -489,7 +496,10 @@ mod tests {
             parse_record(b"v=TLSRPTv1; RUA=mailto:a@x.example"),
             Err(RecordError::MissingRua)
         );
-        assert_eq!(parse_record(b"v=tlsrptv1; rua=mailto:a@x"), Err(RecordError::NotTlsRpt));
+        assert_eq!(
+            parse_record(b"v=tlsrptv1; rua=mailto:a@x"),
+            Err(RecordError::NotTlsRpt)
+        );
         assert_eq!(
             parse_record(b"v=TLSRPTv1; rua"),
             Err(RecordError::MalformedField { position: 12 })
