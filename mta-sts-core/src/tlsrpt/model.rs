@@ -4,8 +4,11 @@
 //! RFC 3339 UTC with `Z`, absent optional fields omitted (empty lists and
 //! empty strings included), counts always written, `mx-host` as an array
 //! (erratum 6241: a policy may name several MX patterns). Deserializing goes
-//! through the tolerant reader ([`Report::from_json`]) with the default
-//! [`ReportLimits`](super::ReportLimits).
+//! through the tolerant reader with the default
+//! [`ReportLimits`](super::ReportLimits), but the deserializer has built the
+//! JSON tree before the reader sees it, so the size and value-count limits
+//! cannot apply: for untrusted input use [`parse_report`](super::parse_report)
+//! or [`Report::from_json`].
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -281,7 +284,8 @@ impl Serialize for ResultType {
 }
 
 impl<'de> Deserialize<'de> for Report {
-    /// Reads through the tolerant reader with the default limits.
+    /// Reads through the tolerant reader with the default limits (but for
+    /// the size and value count, see the module documentation).
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(d)?;
         super::read::from_value(&value, &super::ReportLimits::default())
