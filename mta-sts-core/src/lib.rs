@@ -9,7 +9,10 @@
 //! MTA-STS is in place ([`sts`]): the `_mta-sts` record, the policy file,
 //! MX matching, the resolution state machine with its cache rules, and the
 //! delivery decision. The TXT lookups go through [`mailsec_dns`]; the HTTPS
-//! transport is the caller's.
+//! transport is the caller's. TLS reporting is in place ([`tlsrpt`]): the
+//! `_smtp._tls` record, the report model with a tolerant bounded reader
+//! (JSON or gzip), the serializer, the aggregator, the file name and the
+//! report mail (signed by the caller's DKIM through a callback).
 //!
 //! # Design
 //!
