@@ -52,8 +52,9 @@ pub(crate) fn run() -> Result<(), Failure> {
     spf_step(&mut out)?;
     dkim_step(&mut out)?;
     dmarc_step(&mut out)?;
+    mta_sts_step(&mut out)?;
     out.push_str(
-        "\nNot yet here: the MTA-STS, TLS-RPT and S/MIME verdicts.\n\
+        "\nNot yet here: the S/MIME verdicts.\n\
          They join this demo as their issues land.\n",
     );
     std::io::stdout()
@@ -390,5 +391,142 @@ fn report_step(
             e.spf.as_str(),
         ));
     }
+    Ok(())
+}
+
+/// MTA-STS (RFC 8461) for mail to example.com: the policy resolved from a
+/// TXT record and an HTTPS response built into the demo, the delivery
+/// decision for each MX host, and the TLS report (RFC 8460) of the day.
+fn mta_sts_step(out: &mut String) -> Result<(), Failure> {
+    use mta_sts_core::sts::{
+        Action, CacheEntry, CertificateCheck, FetchOutcome, HttpResponse, PolicyResolver,
+        ResolveConfig, TlsOutcome, decide_delivery, drive_resolver,
+    };
+    use mta_sts_core::tlsrpt::{
+        DateRange, FailureDetail, Policy as ReportPolicy, PolicyType, ReportBuilder, ReportHeader,
+        ResultType,
+    };
+    let fail =
+        |what: &str, e: &dyn std::fmt::Display| Failure::new(format!("MTA-STS demo, {what}: {e}"));
+    out.push_str(
+        "\n7. MTA-STS (RFC 8461) for mail to example.com, and its TLS report (RFC 8460)\n",
+    );
+    let zone = Fixture::from_yaml_str(
+        "_mta-sts.example.com:\n  - TXT: \"v=STSv1; id=20261203T000000;\"\n",
+    )
+    .map_err(|e| fail("zone", &e))?;
+    let body = b"version: STSv1\r\nmode: enforce\r\nmx: mail.example.com\r\nmx: *.backup.example.com\r\nmax_age: 604800\r\n";
+    let now = 1_764_720_000;
+    let domain = Name::new("example.com").map_err(|e| fail("name", &e))?;
+    let mut resolver = PolicyResolver::new(
+        &domain,
+        CacheEntry::default(),
+        now,
+        ResolveConfig::default(),
+    );
+    let resolution = drive_resolver(
+        &mut resolver,
+        |q| zone.resolver().lookup(q),
+        |request| {
+            out.push_str(&format!(
+                "   fetch {} (certificate for {}, no redirects)\n",
+                request.url(),
+                request.host()
+            ));
+            FetchOutcome::Response(HttpResponse {
+                status: 200,
+                content_type: Some("text/plain; charset=utf-8".into()),
+                body: body.to_vec(),
+            })
+        },
+    )
+    .map_err(|e| fail("resolving", &e))?;
+    let Some(cached) = resolution.policy else {
+        return Err(Failure::new("MTA-STS demo: no policy resolved"));
+    };
+    out.push_str(&format!(
+        "   policy id {}: mode {}, mx {}, max_age {} (source {:?})\n",
+        cached.id,
+        cached.policy.mode().as_str(),
+        cached
+            .policy
+            .mx()
+            .iter()
+            .map(|m| m.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+        cached.policy.max_age(),
+        resolution.source,
+    ));
+    let mut report = ReportBuilder::new();
+    let policy_lines: Vec<String> = String::from_utf8_lossy(body)
+        .lines()
+        .map(|l| l.trim_end().to_string())
+        .collect();
+    let report_policy = ReportPolicy {
+        policy_type: PolicyType::Sts,
+        policy_string: policy_lines,
+        policy_domain: "example.com".into(),
+        mx_host: cached
+            .policy
+            .mx()
+            .iter()
+            .map(|m| m.as_str().to_string())
+            .collect(),
+    };
+    let attempts = [
+        (
+            "mail.example.com",
+            TlsOutcome::Negotiated(CertificateCheck::Valid),
+        ),
+        (
+            "mx2.backup.example.com",
+            TlsOutcome::Negotiated(CertificateCheck::Expired),
+        ),
+        (
+            "mx.attacker.example",
+            TlsOutcome::Negotiated(CertificateCheck::Valid),
+        ),
+        ("mail.example.com", TlsOutcome::NoStartTls),
+    ];
+    for (host, tls) in attempts {
+        let decision = decide_delivery(Some(&cached.policy), host, tls, None);
+        let action = match decision.action {
+            Action::Deliver => "deliver",
+            Action::DoNotDeliver => "do not deliver",
+            Action::DeliverAndReport => "deliver and report",
+        };
+        let result = decision.result.map(|r| r.as_str()).unwrap_or("");
+        out.push_str(&format!(
+            "   {host:<24} {tls:<34} -> {action:<15} {result}\n",
+            tls = format!("{tls:?}")
+        ));
+        match decision.result {
+            None => {
+                report.record_success(&report_policy, 1);
+            }
+            Some(r) => {
+                let mut detail = FailureDetail::new(ResultType::from_word(r.as_str()));
+                detail.receiving_mx_hostname = Some(host.to_string());
+                detail.failed_session_count = 1;
+                report.record_failure(&report_policy, &detail);
+            }
+        }
+    }
+    let header = ReportHeader {
+        organization_name: "Sender Inc.".into(),
+        contact_info: "tlsrpt@sender.example".into(),
+        report_id: "demo-20261203".into(),
+    };
+    let day = DateRange::utc_day(i64::try_from(now).unwrap_or_default());
+    let report = report.build(header, day);
+    let json = report.to_json().map_err(|e| fail("report", &e))?;
+    let summary = report.policies.first().map(|p| &p.summary);
+    out.push_str(&format!(
+        "   TLS report: {} bytes of JSON, {} successful and {} failed sessions\n",
+        json.len(),
+        summary.map_or(0, |s| s.total_successful_session_count),
+        summary.map_or(0, |s| s.total_failure_session_count),
+    ));
     Ok(())
 }
