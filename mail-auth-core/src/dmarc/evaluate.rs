@@ -7,7 +7,9 @@ use alloc::vec;
 use alloc::vec::Vec;
 use core::fmt;
 
-use mailsec_dns::{Answer, DnsMachine, Name, Outcome, ProvideError, Query, RecordType, Step};
+use mailsec_dns::{
+    Answer, DnsMachine, MAX_NAME_LEN, Name, Outcome, ProvideError, Query, RecordType, Step,
+};
 
 use super::author::AuthorDomainError;
 use super::policy::{AlignmentMode, DmarcResult, Policy};
@@ -312,6 +314,8 @@ pub struct DmarcEvaluator {
     config: DmarcConfig,
     input: DmarcInput,
     author: Result<Name, DmarcReason>,
+    /// The tree walk's names from the Author Domain (RFC 9989).
+    author_walk: Vec<Name>,
     /// `_dmarc` results by the name under `_dmarc`.
     txt: BTreeMap<Name, Lookup>,
     /// Non-existence of the Author Domain: `Some(true)` when its address
@@ -338,10 +342,15 @@ impl DmarcEvaluator {
                 normalize(domain).ok_or_else(|| DmarcReason::BadAuthorDomain(domain.clone()))
             }
         };
+        let author_walk = author
+            .as_ref()
+            .map(tree_walk::walk_names)
+            .unwrap_or_default();
         let mut evaluator = DmarcEvaluator {
             config,
             input,
             author,
+            author_walk,
             txt: BTreeMap::new(),
             nonexistent: None,
             pending: Vec::new(),
@@ -513,7 +522,7 @@ impl DmarcEvaluator {
     fn discover(&self, author: &Name) -> Discovery<'_> {
         if self.config.batch_discovery && self.txt.is_empty() {
             let names = match self.config.rules {
-                DmarcRules::Rfc9989 => tree_walk::walk_names(author),
+                DmarcRules::Rfc9989 => self.author_walk.clone(),
                 DmarcRules::Rfc7489 => self.rfc7489_names(author),
             };
             let room = self.config.max_queries.saturating_sub(self.queries);
@@ -569,11 +578,11 @@ impl DmarcEvaluator {
                 }
                 // The organizational domain has no record of its own: the
                 // public suffix domain's (psd=y) record applies.
-                for name in tree_walk::walk_names(author) {
-                    if let Some(Lookup::Record(record)) = self.lookup(&name)
+                for name in &self.author_walk {
+                    if let Some(Lookup::Record(record)) = self.lookup(name)
                         && record.psd() == Psd::Yes
                     {
-                        return Discovery::Found(name, record, Some(org));
+                        return Discovery::Found(name.clone(), record, Some(org));
                     }
                 }
                 Discovery::NoRecord
@@ -700,14 +709,21 @@ impl DmarcEvaluator {
     /// What `_dmarc.<name>` holds, if known: the answer received, or
     /// nothing for a name that cannot take the prefix.
     fn lookup(&self, name: &Name) -> Option<&Lookup> {
-        if name.prepend("_dmarc").is_err() {
+        if name.as_str().len().saturating_add(DMARC_PREFIX_LEN) > MAX_NAME_LEN {
             return Some(&NO_RECORD);
         }
         self.txt.get(name)
     }
 
     fn walk(&self, start: &Name) -> Walk<()> {
-        tree_walk::organizational_domain(start, |name| match self.lookup(name) {
+        let names;
+        let names = if self.author.as_ref().is_ok_and(|a| a == start) {
+            &self.author_walk
+        } else {
+            names = tree_walk::walk_names(start);
+            &names
+        };
+        tree_walk::organizational_domain_over(start, names, |name| match self.lookup(name) {
             None => Ok(None),
             Some(lookup) => lookup.found().map(Some),
         })
@@ -751,6 +767,9 @@ fn dmarc_query(name: &Name) -> Query {
 /// What a name too long to take the `_dmarc.` prefix holds: nothing, since
 /// its `_dmarc` name cannot exist. No query is made for it.
 static NO_RECORD: Lookup = Lookup::Nothing;
+
+/// `_dmarc.` in octets.
+const DMARC_PREFIX_LEN: usize = 7;
 
 /// An identifier domain as a lower-case name (U-labels to A-labels).
 fn normalize(domain: &str) -> Option<Name> {

@@ -86,18 +86,28 @@ pub(crate) enum Walk<E> {
 /// - with no record at all, `start` is its own organizational domain.
 pub(crate) fn organizational_domain<E>(
     start: &Name,
+    lookup: impl FnMut(&Name) -> Result<Option<Found>, E>,
+) -> Walk<E> {
+    organizational_domain_over(start, &walk_names(start), lookup)
+}
+
+/// [`organizational_domain`] over the walk's names computed beforehand
+/// (`names` must be `walk_names(start)`).
+pub(crate) fn organizational_domain_over<E>(
+    start: &Name,
+    names: &[Name],
     mut lookup: impl FnMut(&Name) -> Result<Option<Found>, E>,
 ) -> Walk<E> {
-    let mut fewest: Option<Name> = None;
-    for (i, name) in walk_names(start).into_iter().enumerate() {
+    let mut fewest: Option<&Name> = None;
+    for (i, name) in names.iter().enumerate() {
         match lookup(&name) {
             Err(e) => return Walk::Failed(e),
-            Ok(None) => return Walk::Need(name),
+            Ok(None) => return Walk::Need(name.clone()),
             Ok(Some(Found::Nothing)) => {}
-            Ok(Some(Found::Record(Psd::No))) => return Walk::Done(name),
+            Ok(Some(Found::Record(Psd::No))) => return Walk::Done(name.clone()),
             Ok(Some(Found::Record(Psd::Yes))) => {
                 if i == 0 {
-                    return Walk::Done(name);
+                    return Walk::Done(name.clone());
                 }
                 let below = suffix(start, name.label_count().saturating_add(1));
                 return Walk::Done(below.unwrap_or_else(|| start.clone()));
@@ -105,7 +115,7 @@ pub(crate) fn organizational_domain<E>(
             Ok(Some(Found::Record(Psd::Unspecified))) => fewest = Some(name),
         }
     }
-    Walk::Done(fewest.unwrap_or_else(|| start.clone()))
+    Walk::Done(fewest.unwrap_or(start).clone())
 }
 
 #[cfg(test)]
