@@ -100,7 +100,7 @@ pub(crate) fn organizational_domain_over<E>(
 ) -> Walk<E> {
     let mut fewest: Option<&Name> = None;
     for (i, name) in names.iter().enumerate() {
-        match lookup(&name) {
+        match lookup(name) {
             Err(e) => return Walk::Failed(e),
             Ok(None) => return Walk::Need(name.clone()),
             Ok(Some(Found::Nothing)) => {}
