@@ -55,6 +55,20 @@ fn record_set_over_dns_answers() {
         parse_txt_set([&split, &again]),
         Err(RecordSetError::MultipleRecords { count: 2 })
     );
+    // RFC 8460 §3: a record that does not begin with `v=TLSRPTv1;` is
+    // discarded from the set, even one the grammar would read.
+    let r = parse_record_set([
+        &b"v=TLSRPTv1; rua=mailto:a@example.com"[..],
+        b"v=TLSRPTv1",
+        b"v=TLSRPTv1 ; rua=mailto:b@example.com",
+    ])
+    .unwrap();
+    assert_eq!(r.rua[0].as_str(), "mailto:a@example.com");
+    // Only usable URIs are listed: an https URI needs a host, a mailto URI
+    // an address.
+    let r = parse_record_set(["v=TLSRPTv1; rua=https://,mailto:a@example.com"]).unwrap();
+    let usable: Vec<&str> = r.usable_rua().map(ReportUri::as_str).collect();
+    assert_eq!(usable, ["mailto:a@example.com"]);
     // A record that begins with v=TLSRPTv1 but is broken still counts in
     // the set, and the set then yields nothing.
     assert!(matches!(
@@ -100,7 +114,9 @@ proptest! {
         if trailing {
             record.push(';');
         }
-        let r = parse_record_set([record.as_bytes()]).unwrap();
+        // The grammar allows white space before `;`; the record-set rule
+        // (which wants `v=TLSRPTv1;` at the start) is tested apart.
+        let r = parse_record(record.as_bytes()).unwrap();
         let got: Vec<&str> = r.rua.iter().map(ReportUri::as_str).collect();
         prop_assert_eq!(got, list);
         let kinds: Vec<UriKind> = r.rua.iter().map(ReportUri::kind).collect();

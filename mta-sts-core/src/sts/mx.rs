@@ -90,7 +90,16 @@ impl MxPattern {
         let host = host.strip_suffix('.').unwrap_or(host);
         match self.text.strip_prefix("*.") {
             Some(suffix) => match host.split_once('.') {
-                Some((first, rest)) => !first.is_empty() && rest.eq_ignore_ascii_case(suffix),
+                // The wildcard stands for one real host-name label
+                // (letters, digits, hyphens): a literal `*` or a U-label in
+                // the host matches nothing.
+                Some((first, rest)) => {
+                    !first.is_empty()
+                        && first
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                        && rest.eq_ignore_ascii_case(suffix)
+                }
                 None => false,
             },
             None => host.eq_ignore_ascii_case(&self.text),
@@ -188,6 +197,18 @@ pub fn select_mx(policy: Option<&Policy>, domain: &Name, mx: &[Mx]) -> MxSelecti
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_wildcard_matches_only_a_real_label() {
+        let p = MxPattern::parse("*.example.net").unwrap();
+        assert!(p.matches("mx1.example.net"));
+        assert!(p.matches("MX-1.Example.NET."));
+        assert!(!p.matches("*.example.net"));
+        assert!(!p.matches("m\u{e4}il.example.net"));
+        assert!(!p.matches("a.b.example.net"));
+        assert!(!p.matches(".example.net"));
+    }
+
     use super::*;
 
     #[test]

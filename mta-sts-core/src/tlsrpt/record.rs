@@ -68,7 +68,7 @@ pub struct TlsRptRecord {
 impl TlsRptRecord {
     /// The `mailto:` and `https:` URIs, in record order.
     pub fn usable_rua(&self) -> impl Iterator<Item = &ReportUri> {
-        self.rua.iter().filter(|u| u.kind() != UriKind::Other)
+        self.rua.iter().filter(|u| u.is_usable())
     }
 }
 
@@ -108,6 +108,25 @@ impl ReportUri {
             UriKind::Https
         } else {
             UriKind::Other
+        }
+    }
+
+    /// Whether a report can go there: a `mailto:` URI with an address, or an
+    /// `https:` URI with a host.
+    pub fn is_usable(&self) -> bool {
+        match self.kind() {
+            UriKind::Mailto => self.mailto_address().is_some(),
+            UriKind::Https => {
+                let rest = self
+                    .0
+                    .get(self.scheme().len().saturating_add(1)..)
+                    .unwrap_or("");
+                let authority = rest.strip_prefix("//").unwrap_or("");
+                let host = authority.split(['/', '?', '#']).next().unwrap_or("");
+                let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+                !host.is_empty() && !host.starts_with(':')
+            }
+            UriKind::Other => false,
         }
     }
 
@@ -237,7 +256,9 @@ where
     let mut chosen: Option<R> = None;
     let mut count = 0usize;
     for record in records {
-        if is_tlsrpt_record(record.as_ref()) {
+        // RFC 8460 §3: "Records that do not begin with "v=TLSRPTv1;" are
+        // discarded", read literally, as RFC 8461 §3.1 is for MTA-STS.
+        if record.as_ref().starts_with(b"v=TLSRPTv1;") {
             count = count.saturating_add(1);
             if chosen.is_none() {
                 chosen = Some(record);
