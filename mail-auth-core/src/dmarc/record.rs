@@ -240,7 +240,7 @@ impl DmarcRecord {
     /// check a domain owner wants before publishing.
     pub fn parse(text: &str) -> Result<DmarcRecord, RecordError> {
         let mut errors = Vec::new();
-        let record = parse_tags(text, Some(&mut errors))?;
+        let record = parse_tags(text, &mut errors)?;
         match errors.into_iter().next() {
             Some(e) => Err(e),
             None => Ok(record),
@@ -259,7 +259,7 @@ impl DmarcRecord {
     /// invalid is [`DmarcRecord::effective`]'s job.
     pub fn parse_lenient(text: &str) -> Result<(DmarcRecord, Vec<RecordError>), RecordError> {
         let mut errors = Vec::new();
-        let record = parse_tags(text, Some(&mut errors))?;
+        let record = parse_tags(text, &mut errors)?;
         Ok((record, errors))
     }
 
@@ -395,10 +395,7 @@ impl DmarcRecord {
 /// The tag-list reader behind [`DmarcRecord::parse`] and
 /// [`DmarcRecord::parse_lenient`]: errors in tags are pushed to `errors`
 /// and the tag skipped; only "not a DMARC record" and "too long" fail.
-fn parse_tags(
-    text: &str,
-    mut errors: Option<&mut Vec<RecordError>>,
-) -> Result<DmarcRecord, RecordError> {
+fn parse_tags(text: &str, errors: &mut Vec<RecordError>) -> Result<DmarcRecord, RecordError> {
     if text.len() > MAX_RECORD_LEN {
         return Err(err(RecordErrorKind::TooLong, MAX_RECORD_LEN));
     }
@@ -406,10 +403,8 @@ fn parse_tags(
         return Err(err(RecordErrorKind::NotDmarc, 0));
     }
     let mut report = |e: RecordError| {
-        if let Some(list) = errors.as_deref_mut()
-            && list.len() < 64
-        {
-            list.push(e);
+        if errors.len() < 64 {
+            errors.push(e);
         }
     };
     let mut record = DmarcRecord::default();

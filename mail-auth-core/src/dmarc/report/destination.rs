@@ -13,7 +13,11 @@
 
 use alloc::format;
 
+use alloc::string::String;
+
 use mailsec_dns::{Name, NameError, Txt};
+
+use crate::dmarc::is_dmarc_version;
 
 /// The name to query for TXT records: `<policy-domain>._report._dmarc.<destination-domain>`.
 /// Both domains are normalized as [`Name`]s (lower case, no trailing dot);
@@ -36,35 +40,15 @@ pub fn external_destination_query_name(
 
 /// Whether the TXT records answering the query of
 /// [`external_destination_query_name`] authorize the destination: some record
-/// (its strings joined) begins with `v=DMARC1`, spelled as a DMARC record's
-/// version tag may be (`v`, white space allowed around `=`, `DMARC1` in that
-/// case) and followed by the end, `;` or white space. Other records in the
-/// answer do not matter; no answer (or NXDOMAIN, or an error) means no.
+/// (its strings joined) begins with the `v=DMARC1` tag, read as a DMARC
+/// record's version tag ([`is_dmarc_version`]) at the very start (RFC 9990:
+/// it "MUST appear first"). Other records in the answer do not matter; no
+/// answer (or NXDOMAIN, or an error) means no.
 pub fn verify_external_destination(txt_records: &[Txt]) -> bool {
-    txt_records
-        .iter()
-        .any(|txt| begins_with_dmarc1(&txt.joined()))
-}
-
-fn begins_with_dmarc1(record: &[u8]) -> bool {
-    let is_wsp = |b: &u8| *b == b' ' || *b == b'\t';
-    let Some(rest) = record.strip_prefix(b"v") else {
-        return false;
-    };
-    let rest = trim_start(rest, is_wsp);
-    let Some(rest) = rest.strip_prefix(b"=") else {
-        return false;
-    };
-    let rest = trim_start(rest, is_wsp);
-    match rest.strip_prefix(b"DMARC1") {
-        Some(after) => matches!(after.first(), None | Some(b';' | b' ' | b'\t')),
-        None => false,
-    }
-}
-
-fn trim_start(bytes: &[u8], drop: impl Fn(&u8) -> bool) -> &[u8] {
-    let start = bytes.iter().position(|b| !drop(b)).unwrap_or(bytes.len());
-    bytes.get(start..).unwrap_or_default()
+    txt_records.iter().any(|txt| {
+        let text = String::from_utf8_lossy(&txt.joined()).into_owned();
+        text.starts_with('v') && is_dmarc_version(&text)
+    })
 }
 
 #[cfg(test)]
