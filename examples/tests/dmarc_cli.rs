@@ -8,27 +8,16 @@
 //! object with `spf`, `dkim`, `dmarc` and `authentication_results`; exit 0
 //! whatever the verdict; exit 1 for bad input.
 
+mod common;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+use common::mailsec;
 use serde_json::Value;
 
 const NOW: &str = "1700000000";
-
-fn mailsec(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mailsec"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    let _ = input.write_all(stdin.unwrap_or_default());
-    drop(input);
-    child.wait_with_output().unwrap()
-}
 
 fn dir() -> PathBuf {
     let dir = std::env::temp_dir().join(format!("mailsec-dmarc-cli-{}", std::process::id()));

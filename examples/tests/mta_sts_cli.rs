@@ -6,26 +6,13 @@
 )]
 //! `mailsec mta-sts txt|policy|match` against the contract.
 
-use std::io::Write;
+mod common;
+
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
+use common::mailsec;
 use serde_json::{Value, json};
-
-fn mailsec(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mailsec"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    // A command that stops reading early closes the pipe: not our concern.
-    let _ = input.write_all(stdin.unwrap_or_default());
-    drop(input);
-    child.wait_with_output().unwrap()
-}
 
 fn json(out: &Output) -> Value {
     let text = String::from_utf8(out.stdout.clone()).unwrap();

@@ -7,23 +7,14 @@
 //! `mailsec tlsrpt txt|report` against the contract: one JSON object, exit
 //! 0; exit 1 with `{"error": ...}` when the input yields nothing valid.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
+
+use std::process::Output;
 
 use serde_json::Value;
 
 fn mailsec(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mailsec"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    let _ = input.write_all(stdin);
-    drop(input);
-    child.wait_with_output().unwrap()
+    common::mailsec(args, Some(stdin))
 }
 
 fn json(out: &Output) -> Value {
