@@ -7,10 +7,8 @@
 //!
 //! # Status
 //!
-//! The foundation is in place: messages are split through [`mailsec_message`],
-//! which keeps the exact bytes of the signed MIME entity. Verification,
-//! signing and encryption land with the S/MIME issues; until then this crate
-//! exports nothing of its own.
+//! Verification is being built (CMS SignedData, path validation, sender
+//! binding). Signing and encryption land with later issues.
 //!
 //! # What this crate does not do
 //!
@@ -21,4 +19,11 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+extern crate alloc;
+
+mod cms;
+mod crypto;
+mod path;
+
+pub use crypto::{AlgorithmPolicy, DigestAlgorithm, SignatureError};
 pub use mailsec_message;
