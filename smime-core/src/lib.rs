@@ -21,9 +21,13 @@
 
 extern crate alloc;
 
+mod certificate;
 mod cms;
 mod crypto;
+mod mime;
 mod path;
+mod sender;
 
+pub use certificate::{Certificate, CertificateError, MAX_CERTIFICATE_SIZE};
 pub use crypto::{AlgorithmPolicy, DigestAlgorithm, SignatureError};
 pub use mailsec_message;
