@@ -31,3 +31,6 @@ mod sender;
 pub use certificate::{Certificate, CertificateError, MAX_CERTIFICATE_SIZE};
 pub use crypto::{AlgorithmPolicy, DigestAlgorithm, SignatureError};
 pub use mailsec_message;
+pub use path::{
+    ChainStatus, PathError, PathValidation, RevocationMode, ValidationOptions, validate_path,
+};

@@ -1,0 +1,255 @@
+//! Path building (RFC 4158, simplified): depth-first from the end entity
+//! towards the anchors, with an explicit stack, each certificate at most
+//! once per path, the caller's depth limit, and global caps on the paths
+//! validated and the search steps taken.
+
+use alloc::vec::Vec;
+
+use super::cert_info::CertInfo;
+use super::crl::Crl;
+use super::options::ValidationOptions;
+use super::result::{ChainStatus, PathError, PathValidation};
+use super::validate::{Context, validate};
+use crate::certificate::Certificate;
+
+/// The most complete paths (reaching an anchor) validated per call.
+pub(crate) const MAX_PATHS: usize = 64;
+/// The most search steps (candidates considered) per call.
+const MAX_STEPS: usize = 4096;
+/// The most intermediates and anchors considered.
+const MAX_POOL: usize = 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Candidate {
+    Anchor(usize),
+    Pool(usize),
+}
+
+#[derive(Debug)]
+struct Frame {
+    /// `None` for the end entity, else an index into the pool.
+    cert: Option<usize>,
+    candidates: Vec<Candidate>,
+    next: usize,
+}
+
+/// Whether `issuer` may have issued `child`: names match, and key
+/// identifiers, when both present, are equal.
+fn may_issue(issuer: &CertInfo, child: &CertInfo) -> bool {
+    if !issuer.subject.matches(&child.issuer) {
+        return false;
+    }
+    let aki = child.ext().and_then(|e| e.aki.as_deref());
+    let ski = issuer.ext().and_then(|e| e.ski.as_deref());
+    match (aki, ski) {
+        (Some(a), Some(s)) => a == s,
+        _ => true,
+    }
+}
+
+fn candidates(
+    child: &CertInfo,
+    pool: &[CertInfo],
+    anchors: &[CertInfo],
+    time: u64,
+) -> Vec<Candidate> {
+    let mut out: Vec<Candidate> = anchors
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| may_issue(a, child))
+        .map(|(i, _)| Candidate::Anchor(i))
+        .collect();
+    let mut inter: Vec<(bool, usize)> = pool
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| may_issue(c, child))
+        .map(|(i, c)| (time < c.not_before || time > c.not_after, i))
+        .collect();
+    // Certificates valid now first (stable: input order otherwise).
+    inter.sort_by_key(|(expired, _)| *expired);
+    out.extend(inter.into_iter().map(|(_, i)| Candidate::Pool(i)));
+    out
+}
+
+/// Ranks a failure: complete paths that failed for a reason other than a
+/// signature first, then other complete paths, then the longest partial path.
+fn rank(reached: bool, err: &PathError, len: usize) -> (u8, usize) {
+    match (reached, err) {
+        (true, PathError::Signature { .. }) => (1, 0),
+        (true, _) => (2, 0),
+        (false, _) => (0, len),
+    }
+}
+
+/// Builds and validates (see [`validate_path`](crate::validate_path)).
+pub(crate) fn build_and_validate(
+    end_entity: &Certificate,
+    intermediates: &[Certificate],
+    anchors: &[Certificate],
+    crls: &[Vec<u8>],
+    time: u64,
+    options: &ValidationOptions,
+) -> PathValidation {
+    // An end entity that is itself an anchor is valid only as that exact certificate.
+    if anchors.iter().any(|a| a.der() == end_entity.der()) {
+        return PathValidation {
+            status: ChainStatus::Valid,
+            error: None,
+            path: alloc::vec![end_entity.clone()],
+            unchecked_revocation: Vec::new(),
+        };
+    }
+    let ee = CertInfo::new(end_entity);
+    let anchors: Vec<CertInfo> = anchors.iter().take(MAX_POOL).map(CertInfo::new).collect();
+    let mut pool: Vec<CertInfo> = Vec::new();
+    for c in intermediates.iter().take(MAX_POOL) {
+        let dup = c.der() == end_entity.der()
+            || anchors.iter().any(|a| a.cert.der() == c.der())
+            || pool.iter().any(|p| p.cert.der() == c.der());
+        if !dup {
+            pool.push(CertInfo::new(c));
+        }
+    }
+    let crls = Crl::parse_all(crls);
+    let ctx = Context {
+        crls: &crls,
+        time,
+        options,
+    };
+
+    let mut best: Option<((u8, usize), PathError, Vec<Certificate>)> = None;
+    let mut record = |reached: bool, err: PathError, path: Vec<Certificate>| {
+        let r = rank(reached, &err, path.len());
+        if best.as_ref().is_none_or(|(b, _, _)| r > *b) {
+            best = Some((r, err, path));
+        }
+    };
+
+    let mut stack = alloc::vec![Frame {
+        cert: None,
+        candidates: candidates(&ee, &pool, &anchors, time),
+        next: 0
+    }];
+    let mut paths = 0usize;
+    let mut steps = 0usize;
+    let mut limited = false;
+    while let Some(frame) = stack.last_mut() {
+        let Some(&cand) = frame.candidates.get(frame.next) else {
+            let dead_end = frame.candidates.is_empty();
+            // A dead end: record the partial path.
+            if dead_end {
+                let chain = chain_of(&stack, &ee, &pool);
+                let subject = chain
+                    .last()
+                    .map(|c| c.subject_string.clone())
+                    .unwrap_or_default();
+                let certs = chain.iter().map(|c| c.cert.clone()).collect();
+                record(false, PathError::NoPath { subject }, certs);
+            }
+            stack.pop();
+            continue;
+        };
+        frame.next = frame.next.saturating_add(1);
+        steps = steps.saturating_add(1);
+        if steps > MAX_STEPS || paths >= MAX_PATHS {
+            limited = true;
+            break;
+        }
+        match cand {
+            Candidate::Anchor(a) => {
+                let Some(anchor) = anchors.get(a) else {
+                    continue;
+                };
+                paths = paths.saturating_add(1);
+                let chain = chain_of(&stack, &ee, &pool);
+                let mut certs: Vec<Certificate> = chain.iter().map(|c| c.cert.clone()).collect();
+                certs.push(anchor.cert.clone());
+                match validate(&chain, anchor, &ctx) {
+                    Ok(unchecked) => {
+                        return PathValidation {
+                            status: ChainStatus::Valid,
+                            error: None,
+                            path: certs,
+                            unchecked_revocation: unchecked,
+                        };
+                    }
+                    Err(e) => record(true, e, certs),
+                }
+            }
+            Candidate::Pool(p) => {
+                let on_path = stack.iter().any(|f| f.cert == Some(p));
+                if on_path {
+                    continue;
+                }
+                // Intermediates already on the path (all frames but the EE's).
+                if stack.len() > options.max_path_length {
+                    let chain = chain_of(&stack, &ee, &pool);
+                    let certs = chain.iter().map(|c| c.cert.clone()).collect();
+                    record(
+                        false,
+                        PathError::PathTooLong {
+                            subject: ee.subject_string.clone(),
+                        },
+                        certs,
+                    );
+                    continue;
+                }
+                let Some(info) = pool.get(p) else { continue };
+                let cands = candidates(info, &pool, &anchors, time);
+                stack.push(Frame {
+                    cert: Some(p),
+                    candidates: cands,
+                    next: 0,
+                });
+            }
+        }
+    }
+    match best {
+        Some(((class, _), error, path)) if class > 0 => PathValidation {
+            status: ChainStatus::Invalid,
+            error: Some(error),
+            path,
+            unchecked_revocation: Vec::new(),
+        },
+        other => {
+            let (error, path) = match other {
+                Some((_, e, p)) if !limited => (e, p),
+                Some((_, _, p)) => (
+                    PathError::SearchLimit {
+                        subject: ee.subject_string.clone(),
+                    },
+                    p,
+                ),
+                None if limited => (
+                    PathError::SearchLimit {
+                        subject: ee.subject_string.clone(),
+                    },
+                    alloc::vec![ee.cert.clone()],
+                ),
+                None => (
+                    PathError::NoPath {
+                        subject: ee.subject_string.clone(),
+                    },
+                    alloc::vec![ee.cert.clone()],
+                ),
+            };
+            PathValidation {
+                status: ChainStatus::Untrusted,
+                error: Some(error),
+                path,
+                unchecked_revocation: Vec::new(),
+            }
+        }
+    }
+}
+
+/// The certificates of the current stack, end entity first.
+fn chain_of<'a>(stack: &[Frame], ee: &'a CertInfo, pool: &'a [CertInfo]) -> Vec<&'a CertInfo> {
+    stack
+        .iter()
+        .filter_map(|f| match f.cert {
+            None => Some(ee),
+            Some(p) => pool.get(p),
+        })
+        .collect()
+}

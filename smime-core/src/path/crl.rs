@@ -1,0 +1,372 @@
+//! Revocation from the caller's CRLs (RFC 5280 §5, §6.3, simplified).
+//!
+//! CRLs are decoded with a decoder of our own that accepts v1 CRLs (no
+//! version field) and keeps the received tbsCertList bytes for the
+//! signature check. A CRL applies to a certificate when its issuer name
+//! equals the certificate's issuer, its authorityKeyIdentifier (if any)
+//! matches the issuer key's subjectKeyIdentifier (if any), its signature
+//! verifies with the key of a certificate on the path named like the CRL
+//! issuer (keyUsage, when present and not the anchor's, with cRLSign), and
+//! thisUpdate <= time <= nextUpdate (nextUpdate when present).
+//!
+//! Issuing distribution point: onlyContainsUserCerts / onlyContainsCACerts
+//! / onlyContainsAttributeCerts restrict the scope; onlySomeReasons CRLs
+//! count towards completeness only as a union covering every reason; a
+//! distribution point fullName must match one of the certificate's CRL
+//! distribution point fullNames. Not supported (such CRLs are not used):
+//! indirect CRLs (indirectCRL, certificateIssuer entries), delta CRLs
+//! (deltaCRLIndicator), nameRelativeToCRLIssuer distribution point names.
+
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use der::asn1::{BitString, Int, ObjectIdentifier};
+use der::{Decode, Encode, Sequence};
+use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
+use x509_cert::ext::Extensions;
+use x509_cert::ext::pkix::crl::dp::DistributionPoint;
+use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
+use x509_cert::ext::pkix::{
+    AuthorityKeyIdentifier, CrlDistributionPoints, CrlReason, IssuingDistributionPoint, KeyUsage,
+};
+use x509_cert::name::Name;
+use x509_cert::time::Time;
+
+use super::cert_info::{CertInfo, OID_AKI, OID_CRLDP, OID_IAN};
+use super::names::CanonName;
+use crate::certificate::der_header;
+use crate::crypto::{AlgorithmPolicy, verify_signature};
+
+/// The largest CRL considered, in bytes.
+const MAX_CRL_SIZE: usize = 8 * 1024 * 1024;
+/// The most CRLs considered.
+const MAX_CRLS: usize = 512;
+
+const OID_CRL_NUMBER: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.20");
+const OID_REASON: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.21");
+const OID_INVALIDITY_DATE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.24");
+const OID_IDP: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.28");
+const OID_FRESHEST: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.46");
+
+/// Every reason of ReasonFlags (keyCompromise .. aACompromise).
+const ALL_REASONS: u16 = 0x01fe;
+
+#[derive(Debug, Clone, Sequence)]
+struct RawCrl {
+    tbs: RawTbs,
+    signature_algorithm: AlgorithmIdentifierOwned,
+    signature: BitString,
+}
+
+#[derive(Debug, Clone, Sequence)]
+struct RawTbs {
+    version: Option<Int>,
+    signature: AlgorithmIdentifierOwned,
+    issuer: Name,
+    this_update: Time,
+    next_update: Option<Time>,
+    revoked: Option<Vec<RawEntry>>,
+    #[asn1(context_specific = "0", tag_mode = "EXPLICIT", optional = "true")]
+    extensions: Option<Extensions>,
+}
+
+#[derive(Debug, Clone, Sequence)]
+struct RawEntry {
+    serial: Int,
+    revocation_date: Time,
+    extensions: Option<Extensions>,
+}
+
+/// A decoded CRL with its signed bytes.
+#[derive(Debug, Clone)]
+pub(crate) struct Crl {
+    raw: RawCrl,
+    tbs: Vec<u8>,
+    issuer: CanonName,
+}
+
+impl Crl {
+    /// Decodes a DER CRL; `None` when it is not one.
+    pub(crate) fn parse(der: &[u8]) -> Option<Self> {
+        if der.len() > MAX_CRL_SIZE {
+            return None;
+        }
+        let raw = RawCrl::from_der(der).ok()?;
+        let (inner, _) = der_header(der, 0)?;
+        let (contents, len) = der_header(der, inner)?;
+        let tbs = der.get(inner..contents.checked_add(len)?)?.to_vec();
+        if raw
+            .tbs
+            .version
+            .as_ref()
+            .is_some_and(|v| v.as_bytes() != [1])
+        {
+            return None;
+        }
+        let issuer = CanonName::new(&raw.tbs.issuer);
+        Some(Self { raw, tbs, issuer })
+    }
+
+    /// Decodes a list, skipping what does not decode.
+    pub(crate) fn parse_all(crls: &[Vec<u8>]) -> Vec<Self> {
+        crls.iter()
+            .take(MAX_CRLS)
+            .filter_map(|c| Self::parse(c))
+            .collect()
+    }
+}
+
+/// A key that may have signed a CRL: a certificate on the path.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CrlSigner<'a> {
+    pub(crate) name: &'a CanonName,
+    pub(crate) spki: &'a SubjectPublicKeyInfoOwned,
+    pub(crate) ski: Option<&'a [u8]>,
+    /// keyUsage of the certificate, `None` for the anchor or when absent.
+    pub(crate) key_usage: Option<&'a KeyUsage>,
+}
+
+/// The revocation status of one certificate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Status {
+    Good,
+    Revoked(String),
+    Unknown,
+}
+
+fn normalize(int: &[u8]) -> &[u8] {
+    let mut s = int;
+    while let [first, second, ..] = s {
+        let redundant =
+            (*first == 0 && second & 0x80 == 0) || (*first == 0xff && second & 0x80 != 0);
+        if !redundant {
+            break;
+        }
+        s = s.get(1..).unwrap_or_default();
+    }
+    s
+}
+
+fn reason_text(r: CrlReason) -> &'static str {
+    match r {
+        CrlReason::Unspecified => "unspecified",
+        CrlReason::KeyCompromise => "keyCompromise",
+        CrlReason::CaCompromise => "cACompromise",
+        CrlReason::AffiliationChanged => "affiliationChanged",
+        CrlReason::Superseded => "superseded",
+        CrlReason::CessationOfOperation => "cessationOfOperation",
+        CrlReason::CertificateHold => "certificateHold",
+        CrlReason::RemoveFromCRL => "removeFromCRL",
+        CrlReason::PrivilegeWithdrawn => "privilegeWithdrawn",
+        CrlReason::AaCompromise => "aACompromise",
+    }
+}
+
+fn general_name_eq(a: &GeneralName, b: &GeneralName) -> bool {
+    match (a, b) {
+        (GeneralName::DirectoryName(x), GeneralName::DirectoryName(y)) => {
+            CanonName::new(x).matches(&CanonName::new(y))
+        }
+        _ => match (a.to_der(), b.to_der()) {
+            (Ok(x), Ok(y)) => x == y,
+            _ => false,
+        },
+    }
+}
+
+/// The certificate's CRL distribution points (empty when absent or malformed).
+fn distribution_points(info: &CertInfo) -> Vec<DistributionPoint> {
+    info.cert
+        .x509()
+        .tbs_certificate()
+        .extensions()
+        .into_iter()
+        .flatten()
+        .find(|e| e.extn_id == OID_CRLDP)
+        .and_then(|e| CrlDistributionPoints::from_der(e.extn_value.as_bytes()).ok())
+        .map(|d| d.0)
+        .unwrap_or_default()
+}
+
+/// What one CRL says about a certificate, when it applies.
+enum Verdict {
+    Revoked(String),
+    /// Not listed; the reasons it covers.
+    NotListed(u16),
+}
+
+/// Checks one certificate against the CRLs.
+pub(crate) fn check(
+    info: &CertInfo,
+    signers: &[CrlSigner<'_>],
+    crls: &[Crl],
+    time: u64,
+    policy: &AlgorithmPolicy,
+) -> Status {
+    let mut covered = 0u16;
+    for crl in crls {
+        match evaluate(info, signers, crl, time, policy) {
+            Some(Verdict::Revoked(r)) => return Status::Revoked(r),
+            Some(Verdict::NotListed(reasons)) => covered |= reasons,
+            None => {}
+        }
+    }
+    if covered & ALL_REASONS == ALL_REASONS {
+        Status::Good
+    } else {
+        Status::Unknown
+    }
+}
+
+fn evaluate(
+    info: &CertInfo,
+    signers: &[CrlSigner<'_>],
+    crl: &Crl,
+    time: u64,
+    policy: &AlgorithmPolicy,
+) -> Option<Verdict> {
+    if !crl.issuer.matches(&info.issuer) {
+        return None;
+    }
+    let tbs = &crl.raw.tbs;
+    if tbs.this_update.to_unix_duration().as_secs() > time {
+        return None;
+    }
+    if let Some(next) = tbs.next_update {
+        if next.to_unix_duration().as_secs() < time {
+            return None;
+        }
+    }
+    let mut aki: Option<Vec<u8>> = None;
+    let mut idp: Option<IssuingDistributionPoint> = None;
+    for ext in tbs.extensions.iter().flatten() {
+        match ext.extn_id {
+            OID_AKI => {
+                let a = AuthorityKeyIdentifier::from_der(ext.extn_value.as_bytes()).ok()?;
+                aki = a.key_identifier.map(|k| k.as_bytes().to_vec());
+            }
+            OID_IDP => {
+                idp = Some(IssuingDistributionPoint::from_der(ext.extn_value.as_bytes()).ok()?);
+            }
+            OID_CRL_NUMBER | OID_FRESHEST | OID_IAN => {}
+            _ if ext.critical => return None,
+            _ => {}
+        }
+    }
+    let mut reasons = ALL_REASONS;
+    if let Some(idp) = &idp {
+        if idp.indirect_crl || idp.only_contains_attribute_certs {
+            return None;
+        }
+        let is_ca = info.is_ca();
+        if (idp.only_contains_user_certs && is_ca) || (idp.only_contains_ca_certs && !is_ca) {
+            return None;
+        }
+        if let Some(some) = &idp.only_some_reasons {
+            reasons = some.bits() & ALL_REASONS;
+        }
+        if let Some(dp) = &idp.distribution_point {
+            let DistributionPointName::FullName(idp_names) = dp else {
+                return None;
+            };
+            let dps = distribution_points(info);
+            let matched = dps.iter().any(|d| match &d.distribution_point {
+                Some(DistributionPointName::FullName(names)) => names
+                    .iter()
+                    .any(|n| idp_names.iter().any(|m| general_name_eq(n, m))),
+                Some(DistributionPointName::NameRelativeToCRLIssuer(_)) => false,
+                None => d
+                    .crl_issuer
+                    .iter()
+                    .flatten()
+                    .any(|n| idp_names.iter().any(|m| general_name_eq(n, m))),
+            });
+            if !matched {
+                return None;
+            }
+        }
+    }
+    // A signer named like the CRL issuer whose key verifies it.
+    let signed = signers.iter().any(|s| {
+        s.name.matches(&crl.issuer)
+            && s.key_usage.is_none_or(KeyUsage::crl_sign)
+            && match (&aki, s.ski) {
+                (Some(a), Some(k)) => a.as_slice() == k,
+                _ => true,
+            }
+            && crl.raw.signature.as_bytes().is_some_and(|sig| {
+                verify_signature(
+                    s.spki,
+                    &crl.raw.signature_algorithm,
+                    None,
+                    &crl.tbs,
+                    sig,
+                    policy,
+                )
+                .is_ok()
+            })
+    });
+    if !signed {
+        return None;
+    }
+    let serial = info
+        .cert
+        .x509()
+        .tbs_certificate()
+        .serial_number()
+        .as_bytes();
+    let serial = normalize(serial);
+    for entry in tbs.revoked.iter().flatten() {
+        if normalize(entry.serial.as_bytes()) != serial {
+            continue;
+        }
+        let mut reason = CrlReason::Unspecified;
+        for ext in entry.extensions.iter().flatten() {
+            match ext.extn_id {
+                OID_REASON => {
+                    reason = CrlReason::from_der(ext.extn_value.as_bytes()).ok()?;
+                }
+                OID_INVALIDITY_DATE => {}
+                // certificateIssuer (indirect CRLs) and anything else critical.
+                _ if ext.critical => return None,
+                _ => {}
+            }
+        }
+        if reason == CrlReason::RemoveFromCRL {
+            return Some(Verdict::NotListed(reasons));
+        }
+        return Some(Verdict::Revoked(format!(
+            "{}, revoked at {}",
+            reason_text(reason),
+            entry.revocation_date
+        )));
+    }
+    Some(Verdict::NotListed(reasons))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )]
+    use super::*;
+
+    #[test]
+    fn serials_compare_as_integers() {
+        assert_eq!(normalize(&[0x00, 0x80]), &[0x00, 0x80]);
+        assert_eq!(normalize(&[0x00, 0x00, 0x01]), &[0x01]);
+        assert_eq!(normalize(&[0xff, 0xff, 0x80]), &[0x80]);
+        assert_ne!(normalize(&[0xff]), normalize(&[0x00, 0xff]));
+    }
+
+    #[test]
+    fn garbage_is_not_a_crl() {
+        assert!(Crl::parse(b"").is_none());
+        assert!(Crl::parse(&[0x30, 0x00]).is_none());
+        assert!(Crl::parse(&[0x30, 0x84, 0xff, 0xff, 0xff, 0xff]).is_none());
+    }
+}
