@@ -711,6 +711,7 @@ mod tests {
             .args(sign)
             .output()
             .ok()?
+            .status
             .success();
         assert!(ok, "req {name}");
         Some(
