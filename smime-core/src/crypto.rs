@@ -595,6 +595,7 @@ fn bit_length(be: &[u8]) -> usize {
 #[cfg(test)]
 mod tests {
     #![allow(
+        clippy::disallowed_methods,
         clippy::unwrap_used,
         clippy::expect_used,
         clippy::panic,
