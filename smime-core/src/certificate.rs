@@ -174,6 +174,7 @@ fn tbs_range(der: &[u8]) -> Option<Range<usize>> {
 #[cfg(test)]
 mod tests {
     #![allow(
+        clippy::disallowed_methods,
         clippy::unwrap_used,
         clippy::expect_used,
         clippy::panic,

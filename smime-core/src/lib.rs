@@ -23,13 +23,14 @@ extern crate alloc;
 
 mod certificate;
 mod cms;
+#[allow(dead_code)] // Until the cms and path modules that call it land.
 mod crypto;
 mod mime;
 mod path;
 mod sender;
 
 pub use certificate::{Certificate, CertificateError, MAX_CERTIFICATE_SIZE};
-pub use crypto::{AlgorithmPolicy, DigestAlgorithm, SignatureError};
+pub use crypto::{AlgorithmPolicy, DigestAlgorithm, MAX_RSA_BITS, SignatureError};
 pub use mailsec_message;
 pub use path::{
     ChainStatus, PathError, PathValidation, RevocationMode, ValidationOptions, validate_path,
