@@ -1,0 +1,185 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(clippy::disallowed_methods)]
+//! NIST PKITS (from the PyPI package cryptography-vectors) through
+//! `validate_path`: every `Valid*`/`Invalid*` end-entity certificate is
+//! validated with all other CA certificates as the intermediate pool, the
+//! PKITS trust anchor, all CRLs, revocation required and default policy
+//! settings, at 2020-01-01T00:00:00Z.
+
+use std::path::{Path, PathBuf};
+
+use smime_core::{
+    validate_path, AlgorithmPolicy, Certificate, ChainStatus, PathError, RevocationMode,
+    ValidationOptions,
+};
+
+/// 2020-01-01T00:00:00Z.
+const TIME: u64 = 1_577_836_800;
+
+/// Tests we do not pass, with the reason.
+const EXCLUSIONS: &[(&str, &str)] = &[
+    // 4.1.4–4.1.6: DSA is not implemented.
+    ("ValidDSASignaturesTest4", "DSA not implemented"),
+    ("ValidDSAParameterInheritanceTest5", "DSA not implemented"),
+    ("InvalidDSASignatureTest6", "DSA not implemented"),
+];
+
+fn pkits_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("PKITS_DATA") {
+        let dir = PathBuf::from(dir);
+        return dir.is_dir().then_some(dir);
+    }
+    let lib = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/peers-venv/lib");
+    for entry in std::fs::read_dir(lib).ok()?.flatten() {
+        if !entry.file_name().to_string_lossy().starts_with("python3") {
+            continue;
+        }
+        let dir = entry
+            .path()
+            .join("site-packages/cryptography_vectors/x509/PKITS_data");
+        if dir.is_dir() {
+            return Some(dir);
+        }
+    }
+    None
+}
+
+fn read_dir_sorted(dir: &Path, ext: &str) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(ext))
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn is_end_entity(name: &str) -> bool {
+    name.starts_with("Valid") || name.starts_with("Invalid") || name.ends_with("EE.crt")
+}
+
+fn options() -> ValidationOptions {
+    ValidationOptions {
+        revocation: RevocationMode::Require,
+        require_email_protection: false,
+        ..ValidationOptions::default()
+    }
+}
+
+struct Pkits {
+    pool: Vec<Certificate>,
+    anchor: Certificate,
+    crls: Vec<Vec<u8>>,
+    ees: Vec<(String, Certificate)>,
+}
+
+fn load(dir: &Path) -> Pkits {
+    let certs = read_dir_sorted(&dir.join("certs"), ".crt");
+    let mut pool = Vec::new();
+    let mut ees = Vec::new();
+    let mut anchor = None;
+    for (name, der) in certs {
+        let Ok(cert) = Certificate::from_der(&der) else {
+            eprintln!("note: {name} does not decode");
+            continue;
+        };
+        if name == "TrustAnchorRootCertificate.crt" {
+            anchor = Some(cert);
+        } else if is_end_entity(&name) {
+            if name.starts_with("Valid") || name.starts_with("Invalid") {
+                ees.push((name.trim_end_matches(".crt").trim_end_matches("EE").to_string(), cert));
+            }
+        } else {
+            pool.push(cert);
+        }
+    }
+    let crls = read_dir_sorted(&dir.join("crls"), ".crl")
+        .into_iter()
+        .map(|(_, d)| d)
+        .collect();
+    Pkits {
+        pool,
+        anchor: anchor.unwrap(),
+        crls,
+        ees,
+    }
+}
+
+#[test]
+fn pkits() {
+    let Some(dir) = pkits_dir() else {
+        eprintln!("skipped: PKITS data not found (set PKITS_DATA)");
+        return;
+    };
+    let pk = load(&dir);
+    let opts = options();
+    let (mut passed, mut failed, mut excluded) = (0, 0, 0);
+    let mut failures = Vec::new();
+    for (name, ee) in &pk.ees {
+        let expect_valid = name.starts_with("Valid");
+        let result = validate_path(ee, &pk.pool, std::slice::from_ref(&pk.anchor), &pk.crls, TIME, &opts);
+        let ok = (result.status == ChainStatus::Valid) == expect_valid;
+        let detail = format!("{:?} {}", result.status, result.error.as_ref().map(ToString::to_string).unwrap_or_default());
+        if let Some((_, reason)) = EXCLUSIONS.iter().find(|(n, _)| n == name) {
+            excluded += 1;
+            eprintln!("excluded {name} ({reason}): {}", if ok { "passes anyway" } else { "fails" });
+            continue;
+        }
+        if ok {
+            passed += 1;
+        } else {
+            failed += 1;
+            failures.push(format!("{name}: got {detail}"));
+        }
+    }
+    eprintln!("PKITS: {passed} passed, {failed} failed, {excluded} excluded");
+    for f in &failures {
+        eprintln!("FAIL {f}");
+    }
+    assert!(failures.is_empty(), "{} PKITS mismatches", failures.len());
+    assert!(passed > 100, "too few PKITS tests ran: {passed}");
+}
+
+/// The 21-message subset's trust anchor and CRLs (from the shared vectors)
+/// with PKITS end entities: revocation decided by those CRLs alone.
+#[test]
+fn pkits_smime_subset_crls() {
+    let shared = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/vectors/smime/pkits-smime"));
+    let (Some(dir), true) = (pkits_dir(), shared.is_dir()) else {
+        eprintln!("skipped: PKITS data or shared vectors not found");
+        return;
+    };
+    let pk = load(&dir);
+    let anchor = Certificate::from_pem_or_der(&std::fs::read(shared.join("certs/TrustAnchorRootCertificate.crt")).unwrap()).unwrap();
+    assert_eq!(anchor[0].der(), pk.anchor.der());
+    let crls: Vec<Vec<u8>> = read_dir_sorted(&shared.join("crls"), ".crl").into_iter().map(|(_, d)| d).collect();
+    assert_eq!(crls.len(), 6);
+    let opts = options();
+    let ee = |n: &str| pk.ees.iter().find(|(name, _)| name == n).map(|(_, c)| c.clone()).unwrap();
+    let run = |n: &str| validate_path(&ee(n), &pk.pool, &anchor, &crls, TIME, &opts);
+    assert_eq!(run("ValidCertificatePathTest1").status, ChainStatus::Valid);
+    let revoked = run("InvalidRevokedEETest3");
+    assert_eq!(revoked.status, ChainStatus::Invalid);
+    assert!(matches!(revoked.error, Some(PathError::Revoked { .. })), "{:?}", revoked.error);
+    assert_eq!(run("InvalidCASignatureTest2").status, ChainStatus::Invalid);
+    assert_eq!(run("InvalidEESignatureTest3").status, ChainStatus::Invalid);
+    assert_eq!(run("ValidpathLenConstraintTest7").status, ChainStatus::Valid);
+    assert_eq!(run("ValidDNnameConstraintsTest1").status, ChainStatus::Valid);
+    assert_eq!(run("InvalidMissingbasicConstraintsTest1").status, ChainStatus::Invalid);
+    // Without the CA's CRL, revocation of the path cannot be decided.
+    let only_root: Vec<Vec<u8>> = read_dir_sorted(&shared.join("crls"), "TrustAnchorRootCRL.crl").into_iter().map(|(_, d)| d).collect();
+    let r = validate_path(&ee("ValidCertificatePathTest1"), &pk.pool, &anchor, &only_root, TIME, &opts);
+    assert!(matches!(r.error, Some(PathError::RevocationUnknown { .. })), "{:?}", r.error);
+    let lenient = ValidationOptions { revocation: RevocationMode::WhereAvailable, ..options() };
+    let r = validate_path(&ee("ValidCertificatePathTest1"), &pk.pool, &anchor, &only_root, TIME, &lenient);
+    assert_eq!(r.status, ChainStatus::Valid);
+    assert_eq!(r.unchecked_revocation.len(), 1, "{:?}", r.unchecked_revocation);
+    assert_eq!(r.path.len(), 3);
+    let _ = AlgorithmPolicy::default();
+}
