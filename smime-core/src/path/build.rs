@@ -113,6 +113,7 @@ pub(crate) fn build_and_validate(
     let crls = Crl::parse_all(crls);
     let ctx = Context {
         crls: &crls,
+        pool: &pool,
         time,
         options,
     };

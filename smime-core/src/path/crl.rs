@@ -30,10 +30,10 @@ use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
 use x509_cert::ext::pkix::{
     AuthorityKeyIdentifier, CrlDistributionPoints, CrlReason, IssuingDistributionPoint, KeyUsage,
 };
-use x509_cert::name::Name;
+use x509_cert::name::{Name, RelativeDistinguishedName};
 use x509_cert::time::Time;
 
-use super::cert_info::{CertInfo, OID_AKI, OID_CRLDP, OID_IAN};
+use super::cert_info::{CertInfo, MAX_LIST, OID_AKI, OID_CRLDP, OID_IAN};
 use super::names::CanonName;
 use crate::certificate::der_header;
 use crate::crypto::{AlgorithmPolicy, verify_signature};
@@ -175,6 +175,24 @@ fn general_name_eq(a: &GeneralName, b: &GeneralName) -> bool {
     }
 }
 
+/// The full names of a distribution point name; a name relative to the
+/// CRL issuer is appended to `base` (RFC 5280 §4.2.1.13).
+fn full_names(dp: &DistributionPointName, base: &Name) -> Vec<GeneralName> {
+    match dp {
+        DistributionPointName::FullName(names) => names.iter().take(MAX_LIST).cloned().collect(),
+        DistributionPointName::NameRelativeToCRLIssuer(rdn) => {
+            let mut rdns: Vec<RelativeDistinguishedName> =
+                base.iter_rdn().take(MAX_LIST).cloned().collect();
+            rdns.push(rdn.clone());
+            rdns.to_der()
+                .ok()
+                .and_then(|d| Name::from_der(&d).ok())
+                .map(|n| alloc::vec![GeneralName::DirectoryName(n)])
+                .unwrap_or_default()
+        }
+    }
+}
+
 /// The certificate's CRL distribution points (empty when absent or malformed).
 fn distribution_points(info: &CertInfo) -> Vec<DistributionPoint> {
     info.cert
@@ -189,6 +207,66 @@ fn distribution_points(info: &CertInfo) -> Vec<DistributionPoint> {
         .unwrap_or_default()
 }
 
+/// Whether `signer` may sign `crl` and its key verifies it.
+fn signs(signer: &CrlSigner<'_>, crl: &Crl, aki: Option<&[u8]>, policy: &AlgorithmPolicy) -> bool {
+    signer.name.matches(&crl.issuer)
+        && signer.key_usage.is_none_or(KeyUsage::crl_sign)
+        && match (aki, signer.ski) {
+            (Some(a), Some(k)) => a == k,
+            _ => true,
+        }
+        && crl.raw.signature.as_bytes().is_some_and(|sig| {
+            verify_signature(
+                signer.spki,
+                &crl.raw.signature_algorithm,
+                None,
+                &crl.tbs,
+                sig,
+                policy,
+            )
+            .is_ok()
+        })
+}
+
+/// `candidate` as a CRL signer when it is named `crl_issuer`, valid at
+/// `time`, has usable extensions, and one of `signers` issued it.
+fn delegated<'a>(
+    candidate: &'a CertInfo,
+    signers: &[CrlSigner<'_>],
+    crl_issuer: &CanonName,
+    time: u64,
+    policy: &AlgorithmPolicy,
+) -> Option<CrlSigner<'a>> {
+    if !candidate.subject.matches(crl_issuer)
+        || time < candidate.not_before
+        || time > candidate.not_after
+    {
+        return None;
+    }
+    let ext = candidate.ext()?;
+    let x509 = candidate.cert.x509();
+    let sig = x509.signature().as_bytes()?;
+    let issued = signers.iter().any(|s| {
+        s.name.matches(&candidate.issuer)
+            && s.key_usage.is_none_or(KeyUsage::key_cert_sign)
+            && verify_signature(
+                s.spki,
+                x509.signature_algorithm(),
+                None,
+                candidate.cert.tbs_der(),
+                sig,
+                policy,
+            )
+            .is_ok()
+    });
+    issued.then(|| CrlSigner {
+        name: &candidate.subject,
+        spki: x509.tbs_certificate().subject_public_key_info(),
+        ski: ext.ski.as_deref(),
+        key_usage: ext.key_usage.as_ref(),
+    })
+}
+
 /// What one CRL says about a certificate, when it applies.
 enum Verdict {
     Revoked(String),
@@ -197,16 +275,23 @@ enum Verdict {
 }
 
 /// Checks one certificate against the CRLs.
+///
+/// A CRL is signed by a certificate on the path (`signers`) or, one level
+/// deep, by a certificate of `pool` named like the CRL issuer that one of
+/// the `signers` issued, valid at `time`, allowed cRLSign, and itself not
+/// revoked according to CRLs signed by `signers` (RFC 5280 §6.3.3(f),
+/// simplified: no longer CRL-signing paths are built).
 pub(crate) fn check(
     info: &CertInfo,
     signers: &[CrlSigner<'_>],
+    pool: &[CertInfo],
     crls: &[Crl],
     time: u64,
     policy: &AlgorithmPolicy,
 ) -> Status {
     let mut covered = 0u16;
     for crl in crls {
-        match evaluate(info, signers, crl, time, policy) {
+        match evaluate(info, signers, pool, crls, crl, time, policy) {
             Some(Verdict::Revoked(r)) => return Status::Revoked(r),
             Some(Verdict::NotListed(reasons)) => covered |= reasons,
             None => {}
@@ -222,6 +307,8 @@ pub(crate) fn check(
 fn evaluate(
     info: &CertInfo,
     signers: &[CrlSigner<'_>],
+    pool: &[CertInfo],
+    all_crls: &[Crl],
     crl: &Crl,
     time: u64,
     policy: &AlgorithmPolicy,
@@ -267,15 +354,13 @@ fn evaluate(
             reasons = some.bits() & ALL_REASONS;
         }
         if let Some(dp) = &idp.distribution_point {
-            let DistributionPointName::FullName(idp_names) = dp else {
-                return None;
-            };
+            let idp_names = full_names(dp, &crl.raw.tbs.issuer);
             let dps = distribution_points(info);
+            let cert_issuer = info.cert.x509().tbs_certificate().issuer();
             let matched = dps.iter().any(|d| match &d.distribution_point {
-                Some(DistributionPointName::FullName(names)) => names
+                Some(name) => full_names(name, cert_issuer)
                     .iter()
                     .any(|n| idp_names.iter().any(|m| general_name_eq(n, m))),
-                Some(DistributionPointName::NameRelativeToCRLIssuer(_)) => false,
                 None => d
                     .crl_issuer
                     .iter()
@@ -288,25 +373,15 @@ fn evaluate(
         }
     }
     // A signer named like the CRL issuer whose key verifies it.
-    let signed = signers.iter().any(|s| {
-        s.name.matches(&crl.issuer)
-            && s.key_usage.is_none_or(KeyUsage::crl_sign)
-            && match (&aki, s.ski) {
-                (Some(a), Some(k)) => a.as_slice() == k,
-                _ => true,
-            }
-            && crl.raw.signature.as_bytes().is_some_and(|sig| {
-                verify_signature(
-                    s.spki,
-                    &crl.raw.signature_algorithm,
-                    None,
-                    &crl.tbs,
-                    sig,
-                    policy,
-                )
-                .is_ok()
-            })
-    });
+    let signed = signers
+        .iter()
+        .any(|s| signs(s, crl, aki.as_deref(), policy))
+        || pool.iter().any(|p| {
+            delegated(p, signers, &crl.issuer, time, policy)
+                .is_some_and(|s| signs(&s, crl, aki.as_deref(), policy))
+                // The signer's own status, from CRLs the path's keys signed.
+                && check(p, signers, &[], all_crls, time, policy) == Status::Good
+        });
     if !signed {
         return None;
     }

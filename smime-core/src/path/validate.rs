@@ -24,6 +24,8 @@ const ANY_EKU: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.37.0");
 #[derive(Debug)]
 pub(crate) struct Context<'a> {
     pub(crate) crls: &'a [Crl],
+    /// Candidate CRL signers off the path (the intermediates).
+    pub(crate) pool: &'a [CertInfo],
     pub(crate) time: u64,
     pub(crate) options: &'a ValidationOptions,
 }
@@ -140,7 +142,14 @@ pub(crate) fn validate(
         }
         // (a)(3) revocation.
         if opts.revocation != RevocationMode::Off {
-            match crl::check(info, &signers, ctx.crls, ctx.time, &opts.algorithms) {
+            match crl::check(
+                info,
+                &signers,
+                ctx.pool,
+                ctx.crls,
+                ctx.time,
+                &opts.algorithms,
+            ) {
                 Status::Good => {}
                 Status::Revoked(reason) => {
                     return Err(PathError::Revoked {
