@@ -465,3 +465,215 @@ fn openssl_signatures_verify() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// Hand-built SignedData: signed attributes not in DER SET order, signed by
+// an OpenSSL-made Ed25519 key over the 0x31-retagged received bytes.
+
+fn tlv(tag: u8, contents: &[u8]) -> Vec<u8> {
+    let mut out = vec![tag];
+    let n = contents.len();
+    if n < 0x80 {
+        out.push(n as u8);
+    } else if n < 0x100 {
+        out.extend_from_slice(&[0x81, n as u8]);
+    } else {
+        out.extend_from_slice(&[0x82, (n >> 8) as u8, n as u8]);
+    }
+    out.extend_from_slice(contents);
+    out
+}
+
+/// The same element with an indefinite length (BER).
+fn tlv_indefinite(tag: u8, contents: &[u8]) -> Vec<u8> {
+    let mut out = vec![tag, 0x80];
+    out.extend_from_slice(contents);
+    out.extend_from_slice(&[0, 0]);
+    out
+}
+
+const OID_DATA: &[u8] = &[
+    0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01,
+];
+const OID_SIGNED_DATA: &[u8] = &[
+    0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02,
+];
+const OID_CONTENT_TYPE: &[u8] = &[
+    0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x03,
+];
+const OID_MESSAGE_DIGEST: &[u8] = &[
+    0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x04,
+];
+const SHA512_ALG: &[u8] = &[
+    0x30, 0x0b, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03,
+];
+const ED25519_ALG: &[u8] = &[0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70];
+
+fn attribute(oid: &[u8], values: &[Vec<u8>]) -> Vec<u8> {
+    let mut inner = oid.to_vec();
+    inner.extend(tlv(0x31, &values.concat()));
+    tlv(0x30, &inner)
+}
+
+struct Crafted {
+    attrs: Vec<Vec<u8>>,
+    econtent_type: &'static [u8],
+    ber: bool,
+}
+
+/// Builds the ContentInfo; `sign` signs the retagged attribute bytes.
+fn craft(
+    c: &Crafted,
+    content: &[u8],
+    cert: &Certificate,
+    sign: &dyn Fn(&[u8]) -> Vec<u8>,
+) -> Vec<u8> {
+    use der::Encode;
+    let tbs = cert.x509().tbs_certificate();
+    let mut isn = tbs.issuer().to_der().unwrap();
+    isn.extend(tbs.serial_number().to_der().unwrap());
+    let body = c.attrs.concat();
+    let mut to_sign = tlv(0x31, &body);
+    let signature = sign(&to_sign);
+    to_sign[0] = 0xa0;
+    let signed_attrs = if c.ber {
+        tlv_indefinite(0xa0, &body)
+    } else {
+        to_sign
+    };
+    let mut si = vec![0x02, 0x01, 0x01];
+    si.extend(tlv(0x30, &isn));
+    si.extend_from_slice(SHA512_ALG);
+    si.extend(signed_attrs);
+    si.extend_from_slice(ED25519_ALG);
+    si.extend(tlv(0x04, &signature));
+    let signer_info = tlv(0x30, &si);
+    let mut encap = c.econtent_type.to_vec();
+    if c.ber {
+        // eContent as a constructed OCTET STRING in two segments.
+        let (a, b) = content.split_at(3);
+        let segs = [tlv(0x04, a), tlv(0x04, b)].concat();
+        encap.extend(tlv_indefinite(0xa0, &tlv_indefinite(0x24, &segs)));
+    } else {
+        encap.extend(tlv(0xa0, &tlv(0x04, content)));
+    }
+    let mut sd = vec![0x02, 0x01, 0x01];
+    sd.extend(tlv(0x31, SHA512_ALG));
+    sd.extend(tlv(0x30, &encap));
+    sd.extend(tlv(0x31, &signer_info));
+    let mut ci = OID_SIGNED_DATA.to_vec();
+    if c.ber {
+        ci.extend(tlv_indefinite(0xa0, &tlv_indefinite(0x30, &sd)));
+        tlv_indefinite(0x30, &ci)
+    } else {
+        ci.extend(tlv(0xa0, &tlv(0x30, &sd)));
+        tlv(0x30, &ci)
+    }
+}
+
+fn sha512(data: &[u8]) -> Vec<u8> {
+    use sha2::Digest;
+    sha2::Sha512::digest(data).to_vec()
+}
+
+#[test]
+fn unsorted_signed_attributes_verify() {
+    if !openssl_available() {
+        eprintln!("skipped: openssl not on PATH");
+        return;
+    }
+    let tmp = TempDir::new("unsorted");
+    let dir = tmp.0.clone();
+    make_key(&dir, "ed", &["-algorithm", "ED25519"]);
+    let cert = Certificate::from_pem_or_der(&std::fs::read(dir.join("ed.crt")).unwrap())
+        .unwrap()
+        .remove(0);
+    let counter = std::cell::Cell::new(0);
+    let sign = |tbs: &[u8]| -> Vec<u8> {
+        counter.set(counter.get() + 1);
+        let (i, o) = (
+            format!("tbs{}", counter.get()),
+            format!("sig{}", counter.get()),
+        );
+        std::fs::write(dir.join(&i), tbs).unwrap();
+        run(
+            &dir,
+            &[
+                "pkeyutl", "-sign", "-rawin", "-inkey", "ed.key", "-in", &i, "-out", &o,
+            ],
+        );
+        std::fs::read(dir.join(&o)).unwrap()
+    };
+    let content = b"unsorted attributes".to_vec();
+    let md = attribute(OID_MESSAGE_DIGEST, &[tlv(0x04, &sha512(&content))]);
+    let ct = attribute(OID_CONTENT_TYPE, &[OID_DATA.to_vec()]);
+    // DER order would put content-type (shorter) first.
+    assert!(ct < md);
+    let policy = AlgorithmPolicy::default();
+    for ber in [false, true] {
+        let c = Crafted {
+            attrs: vec![md.clone(), ct.clone()],
+            econtent_type: OID_DATA,
+            ber,
+        };
+        let cms = craft(&c, &content, &cert, &sign);
+        let sd = SignedData::from_ber(&cms).unwrap();
+        assert_eq!(sd.econtent.as_deref(), Some(&content[..]));
+        let si = &sd.signers[0];
+        let attrs = si.signed_attributes.as_ref().unwrap();
+        // The covered bytes are the received order, not a re-sorted SET.
+        assert_eq!(
+            &attrs.signed_bytes()[2..],
+            &[md.clone(), ct.clone()].concat()[..]
+        );
+        let found = si.find_certificate([&cert]).unwrap();
+        si.verify(found, &content, &sd.econtent_type, &policy)
+            .unwrap_or_else(|e| panic!("ber={ber}: {e}"));
+        assert_eq!(
+            si.verify(found, b"other content", &sd.econtent_type, &policy),
+            Err(SignerError::MessageDigestMismatch)
+        );
+    }
+
+    // The rules on attributes (checked before the signature).
+    let no_sig = |_: &[u8]| vec![0u8; 64];
+    let check = |attrs: Vec<Vec<u8>>, econtent_type: &'static [u8]| {
+        let cms = craft(
+            &Crafted {
+                attrs,
+                econtent_type,
+                ber: false,
+            },
+            &content,
+            &cert,
+            &no_sig,
+        );
+        let sd = SignedData::from_ber(&cms).unwrap();
+        sd.signers[0].verify(&cert, &content, &sd.econtent_type, &policy)
+    };
+    assert!(matches!(
+        check(vec![md.clone(), ct.clone(), ct.clone()], OID_DATA),
+        Err(SignerError::DuplicateAttribute(_))
+    ));
+    assert_eq!(
+        check(vec![ct.clone()], OID_DATA),
+        Err(SignerError::MissingMessageDigest)
+    );
+    assert_eq!(
+        check(vec![md.clone()], OID_DATA),
+        Err(SignerError::MissingContentType)
+    );
+    assert!(matches!(
+        check(vec![md.clone(), ct.clone()], OID_SIGNED_DATA),
+        Err(SignerError::ContentTypeMismatch { .. })
+    ));
+    let two_values = attribute(OID_CONTENT_TYPE, &[OID_DATA.to_vec(), OID_DATA.to_vec()]);
+    assert!(matches!(
+        check(vec![md.clone(), two_values], OID_DATA),
+        Err(SignerError::AttributeValueCount(_))
+    ));
+    assert!(matches!(
+        check(vec![md.clone(), ct.clone()], OID_DATA),
+        Err(SignerError::SignatureInvalid(_))
+    ));
+}
