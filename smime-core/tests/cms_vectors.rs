@@ -4,6 +4,12 @@
     clippy::panic,
     clippy::indexing_slicing
 )]
+// Tests read vectors, write temporary files for openssl and name temp dirs by time.
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    clippy::cast_possible_truncation
+)]
 //! CMS SignedData decoding and SignerInfo verification against the shared
 //! vectors (RFC 4134, the LAMPS CMS examples) and OpenSSL-made signatures.
 
