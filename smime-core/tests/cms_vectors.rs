@@ -683,3 +683,55 @@ fn unsorted_signed_attributes_verify() {
         Err(SignerError::SignatureInvalid(_))
     ));
 }
+
+// ---------------------------------------------------------------------------
+// No panic on mutations of real messages (DER and BER).
+
+mod mutations {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn originals() -> Vec<Vec<u8>> {
+        let Some(dir) = vectors() else {
+            return Vec::new();
+        };
+        [
+            "examples-cms/signedByAliceRSA.p7m",
+            "examples-cms/signedByCarlosEd25519.p7m",
+            "rfc4134/4.5.bin",
+            "rfc4134/4.10.bin",
+        ]
+        .iter()
+        .map(|n| read(&dir, n))
+        .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        #[test]
+        fn mutated_vectors_never_panic(
+            which in 0usize..4,
+            edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..6),
+            cut in any::<usize>(),
+        ) {
+            let all = originals();
+            let Some(orig) = all.get(which) else { return Ok(()) };
+            let mut cms = orig.clone();
+            for (at, b) in edits {
+                let i = at % cms.len();
+                cms[i] = b;
+            }
+            let _ = content_kind(&cms);
+            if let Ok(sd) = SignedData::from_ber(&cms) {
+                let content = sd.econtent.clone().unwrap_or_default();
+                for si in &sd.signers {
+                    if let Some(cert) = si.find_certificate(&sd.certificates) {
+                        let _ = si.verify(cert, &content, &sd.econtent_type, &AlgorithmPolicy::legacy());
+                    }
+                }
+            }
+            let cut = cut % (cms.len() + 1);
+            let _ = SignedData::from_ber(&cms[..cut]);
+        }
+    }
+}

@@ -219,3 +219,187 @@ pub(crate) fn small_integer(tlv: &Tlv<'_>, field: &'static str) -> Result<u8, Cm
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )]
+    use super::*;
+    use crate::Certificate;
+    use crate::cms::content_info::content_kind;
+    use crate::cms::error::SignerError;
+    use crate::crypto::AlgorithmPolicy;
+    use proptest::prelude::*;
+
+    fn tlv(tag: u8, contents: &[u8]) -> Vec<u8> {
+        let mut out = alloc::vec![tag];
+        ber::push_length(&mut out, contents.len());
+        out.extend_from_slice(contents);
+        out
+    }
+
+    const SHA256: &[u8] = &[
+        0x30, 0x0b, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01,
+    ];
+    const ED25519: &[u8] = &[0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70];
+    const DATA: &[u8] = &[
+        0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01,
+    ];
+    const SIGNED: &[u8] = &[
+        0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02,
+    ];
+
+    fn signer_info() -> Vec<u8> {
+        let mut si = alloc::vec![0x02, 0x01, 0x03, 0x80, 0x01, b'k'];
+        si.extend_from_slice(SHA256);
+        si.extend_from_slice(ED25519);
+        si.extend(tlv(0x04, &[0u8; 64]));
+        tlv(0x30, &si)
+    }
+
+    /// A SignedData with `certs` and `crls` field contents and `signers` SignerInfos.
+    fn signed_data(econtent_type: &[u8], certs: &[u8], crls: &[u8], signers: usize) -> Vec<u8> {
+        let mut sd = alloc::vec![0x02, 0x01, 0x01];
+        sd.extend(tlv(0x31, SHA256));
+        let mut encap = econtent_type.to_vec();
+        encap.extend(tlv(0xa0, &tlv(0x04, b"hello")));
+        sd.extend(tlv(0x30, &encap));
+        if !certs.is_empty() {
+            sd.extend(tlv(0xa0, certs));
+        }
+        if !crls.is_empty() {
+            sd.extend(tlv(0xa1, crls));
+        }
+        let infos: Vec<u8> = (0..signers).flat_map(|_| signer_info()).collect();
+        sd.extend(tlv(0x31, &infos));
+        let mut ci = SIGNED.to_vec();
+        ci.extend(tlv(0xa0, &tlv(0x30, &sd)));
+        tlv(0x30, &ci)
+    }
+
+    #[test]
+    fn minimal_signed_data() {
+        let cms = signed_data(DATA, &[0xa1, 0x00], &[0xa1, 0x00], 1);
+        let sd = SignedData::from_ber(&cms).unwrap();
+        assert_eq!(sd.version, 1);
+        assert_eq!(sd.econtent.as_deref(), Some(&b"hello"[..]));
+        assert_eq!(sd.skipped_certificates, 1);
+        assert_eq!(sd.skipped_crls, 1);
+        assert_eq!(sd.signers.len(), 1);
+        let si = &sd.signers[0];
+        assert_eq!(si.version, 3);
+        assert_eq!(
+            si.sid,
+            crate::cms::signer_info::SignerId::SubjectKeyId(alloc::vec![b'k'])
+        );
+        assert!(si.find_certificate([]).is_none());
+    }
+
+    #[test]
+    fn limits() {
+        let many_certs: Vec<u8> = (0..=MAX_CERTIFICATES).flat_map(|_| [0xa1, 0x00]).collect();
+        assert!(matches!(
+            SignedData::from_ber(&signed_data(DATA, &many_certs, &[], 1)),
+            Err(CmsError::LimitExceeded {
+                what: "certificates",
+                ..
+            })
+        ));
+        let many_crls: Vec<u8> = (0..=MAX_CRLS).flat_map(|_| [0x30, 0x00]).collect();
+        assert!(matches!(
+            SignedData::from_ber(&signed_data(DATA, &[], &many_crls, 1)),
+            Err(CmsError::LimitExceeded { what: "CRLs", .. })
+        ));
+        assert!(SignedData::from_ber(&signed_data(DATA, &[], &[], MAX_SIGNER_INFOS)).is_ok());
+        assert!(matches!(
+            SignedData::from_ber(&signed_data(DATA, &[], &[], MAX_SIGNER_INFOS + 1)),
+            Err(CmsError::LimitExceeded {
+                what: "SignerInfos",
+                ..
+            })
+        ));
+        let huge = alloc::vec![0u8; MAX_CMS_SIZE + 1];
+        assert!(matches!(
+            SignedData::from_ber(&huge),
+            Err(CmsError::TooLarge(_))
+        ));
+        assert!(matches!(content_kind(&huge), Err(CmsError::TooLarge(_))));
+    }
+
+    #[test]
+    fn errors_name_the_field_and_offset() {
+        let mut cms = signed_data(DATA, &[], &[], 1);
+        // Make the SignerInfo's digestAlgorithm a NULL.
+        let pos = cms
+            .windows(SHA256.len())
+            .rposition(|w| w == SHA256)
+            .unwrap();
+        cms[pos] = 0x05;
+        let e = SignedData::from_ber(&cms).unwrap_err();
+        assert!(
+            matches!(e, CmsError::Malformed { field: "SignerInfo.digestAlgorithm", offset, .. } if offset == pos),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn no_signed_attributes_needs_id_data() {
+        // Any content type other than id-data (here: id-signedData).
+        let sd = SignedData::from_ber(&signed_data(SIGNED, &[], &[], 1)).unwrap();
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../shared/vectors/smime/rfc9216/lamps-alice.crt"
+        );
+        #[allow(clippy::disallowed_methods)]
+        let Ok(pem) = std::fs::read(path) else {
+            eprintln!("skipped: ../shared/vectors absent");
+            return;
+        };
+        let cert = Certificate::from_pem(&pem).unwrap().remove(0);
+        assert_eq!(
+            sd.signers[0].verify(
+                &cert,
+                b"hello",
+                &sd.econtent_type,
+                &AlgorithmPolicy::default()
+            ),
+            Err(SignerError::NoSignedAttributesForNonData)
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+            let _ = content_kind(&bytes);
+            let _ = SignedData::from_ber(&bytes);
+        }
+
+        #[test]
+        fn mutations_never_panic(
+            edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..8),
+            cut in any::<usize>(),
+        ) {
+            let mut cms = signed_data(DATA, &[0xa1, 0x00], &[0x30, 0x00], 2);
+            for (at, b) in edits {
+                let i = at % cms.len();
+                cms[i] = b;
+            }
+            let _ = content_kind(&cms);
+            if let Ok(sd) = SignedData::from_ber(&cms) {
+                let content = sd.econtent.clone().unwrap_or_default();
+                for si in &sd.signers {
+                    let _ = si.find_certificate(&sd.certificates);
+                }
+                let _ = content;
+            }
+            let cut = cut % (cms.len() + 1);
+            let _ = SignedData::from_ber(&cms[..cut]);
+        }
+    }
+}
