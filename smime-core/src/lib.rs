@@ -30,6 +30,12 @@ mod path;
 mod sender;
 
 pub use certificate::{Certificate, CertificateError, MAX_CERTIFICATE_SIZE};
+pub use cms::{
+    CmsError, ContentKind, EncryptionKeyPreference, EssCertId, EssCertIdV2, IssuerSerial,
+    MAX_ATTRIBUTES, MAX_CERTIFICATES, MAX_CMS_SIZE, MAX_CRLS, MAX_SIGNER_INFOS, ReceiptRequest,
+    ReceiptsFrom, RecipientKeyIdentifier, SignedAttributes, SignedData, SignerError, SignerId,
+    SignerInfo, SigningCertificate, SigningCertificateV2, SmimeCapability, content_kind,
+};
 pub use crypto::{AlgorithmPolicy, DigestAlgorithm, MAX_RSA_BITS, SignatureError};
 pub use mailsec_message;
 pub use path::{
