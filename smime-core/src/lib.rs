@@ -23,11 +23,11 @@ extern crate alloc;
 
 mod certificate;
 mod cms;
-#[allow(dead_code)] // Until the cms and path modules that call it land.
 mod crypto;
 mod mime;
 mod path;
 mod sender;
+mod verify;
 
 pub use certificate::{Certificate, CertificateError, MAX_CERTIFICATE_SIZE};
 pub use cms::{
@@ -40,4 +40,10 @@ pub use crypto::{AlgorithmPolicy, DigestAlgorithm, MAX_RSA_BITS, SignatureError}
 pub use mailsec_message;
 pub use path::{
     ChainStatus, PathError, PathValidation, RevocationMode, ValidationOptions, validate_path,
+};
+pub use mime::{MAX_SMIME_MESSAGE_SIZE, SmimeEntity, SmimeMimeError, find_smime};
+pub use sender::{address_matches, certificate_email_addresses, message_sender_addresses};
+pub use verify::{
+    SignatureFailure, SignatureStatus, SignedForm, SignerReport, TrustInputs, VerifyError,
+    VerifyOptions, VerifyReport, verify_message,
 };
