@@ -324,6 +324,13 @@ fn rfc4134_ber_signed_data_decodes() {
     let attrs = sd.signers[0].signed_attributes.as_ref().unwrap();
     assert!(!attrs.smime_capabilities.is_empty());
     assert!(attrs.encryption_key_preference.is_some());
+    assert_eq!(attrs.smime_capabilities.len(), 2);
+    assert!(attrs.smime_capabilities[1].parameters.is_some());
+    assert!(matches!(
+        attrs.encryption_key_preference,
+        Some(smime_core::EncryptionKeyPreference::IssuerAndSerialNumber { .. })
+    ));
+    assert_eq!(attrs.attribute_types.len(), 10);
     assert!(attrs.signing_time.is_none() || attrs.signing_time.is_some());
     // 3.1 (BER) and 3.2 are id-data.
     assert_eq!(
