@@ -324,6 +324,13 @@ fn rfc4134_ber_signed_data_decodes() {
     let attrs = sd.signers[0].signed_attributes.as_ref().unwrap();
     assert!(!attrs.smime_capabilities.is_empty());
     assert!(attrs.encryption_key_preference.is_some());
+    assert_eq!(attrs.smime_capabilities.len(), 2);
+    assert!(attrs.smime_capabilities[1].parameters.is_some());
+    assert!(matches!(
+        attrs.encryption_key_preference,
+        Some(smime_core::EncryptionKeyPreference::IssuerAndSerialNumber { .. })
+    ));
+    assert_eq!(attrs.attribute_types.len(), 10);
     assert!(attrs.signing_time.is_none() || attrs.signing_time.is_some());
     // 3.1 (BER) and 3.2 are id-data.
     assert_eq!(
@@ -745,4 +752,120 @@ mod mutations {
             let _ = SignedData::from_ber(&cms[..cut]);
         }
     }
+}
+
+#[test]
+fn openssl_ess_attributes() {
+    use smime_core::ReceiptsFrom;
+    if !openssl_available() {
+        eprintln!("skipped: openssl not on PATH");
+        return;
+    }
+    let tmp = TempDir::new("ess");
+    let dir = &tmp.0;
+    let content = b"ESS attributes\r\n";
+    std::fs::write(dir.join("msg.txt"), content).unwrap();
+    make_key(
+        dir,
+        "p256",
+        &["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"],
+    );
+    make_key(
+        dir,
+        "rsa",
+        &["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"],
+    );
+    let rsa_cert =
+        Certificate::from_pem_or_der(&std::fs::read(dir.join("rsa.crt")).unwrap()).unwrap();
+    let p256_cert =
+        Certificate::from_pem_or_der(&std::fs::read(dir.join("p256.crt")).unwrap()).unwrap();
+
+    // signingCertificateV2 (-cades, SHA-256) and a receipt request.
+    run(
+        dir,
+        &[
+            "cms",
+            "-sign",
+            "-binary",
+            "-nodetach",
+            "-cades",
+            "-receipt_request_all",
+            "-receipt_request_to",
+            "bob@example.com",
+            "-in",
+            "msg.txt",
+            "-signer",
+            "p256.crt",
+            "-inkey",
+            "p256.key",
+            "-md",
+            "sha256",
+            "-outform",
+            "DER",
+            "-out",
+            "v2.p7m",
+        ],
+    );
+    let sd = SignedData::from_ber(&std::fs::read(dir.join("v2.p7m")).unwrap()).unwrap();
+    let si = &sd.signers[0];
+    let attrs = si.signed_attributes.as_ref().unwrap();
+    let rr = attrs.receipt_request.as_ref().unwrap();
+    assert_eq!(rr.receipts_from, ReceiptsFrom::AllReceipts);
+    assert_eq!(rr.receipts_to.len(), 1);
+    assert!(!rr.signed_content_identifier.is_empty());
+    assert!(attrs.signing_certificate_v2.is_some());
+    let policy = AlgorithmPolicy::default();
+    let cert = si.find_certificate(&sd.certificates).unwrap();
+    si.verify(cert, content, &sd.econtent_type, &policy)
+        .unwrap();
+    assert_eq!(
+        si.verify(&rsa_cert[0], content, &sd.econtent_type, &policy),
+        Err(SignerError::SigningCertificateMismatch)
+    );
+
+    // signingCertificate v1 (-cades with SHA-1): refused by default, verifies
+    // with the legacy policy, names only its own certificate.
+    run(
+        dir,
+        &[
+            "cms",
+            "-sign",
+            "-binary",
+            "-nodetach",
+            "-cades",
+            "-in",
+            "msg.txt",
+            "-signer",
+            "rsa.crt",
+            "-inkey",
+            "rsa.key",
+            "-md",
+            "sha1",
+            "-outform",
+            "DER",
+            "-out",
+            "v1.p7m",
+        ],
+    );
+    let sd = SignedData::from_ber(&std::fs::read(dir.join("v1.p7m")).unwrap()).unwrap();
+    let si = &sd.signers[0];
+    let attrs = si.signed_attributes.as_ref().unwrap();
+    assert_eq!(
+        attrs.signing_certificate.as_ref().unwrap().certs[0]
+            .cert_hash
+            .len(),
+        20
+    );
+    let cert = si.find_certificate(&sd.certificates).unwrap();
+    assert!(matches!(
+        si.verify(cert, content, &sd.econtent_type, &policy),
+        Err(SignerError::AlgorithmRefused(_))
+    ));
+    let legacy = AlgorithmPolicy::legacy();
+    si.verify(cert, content, &sd.econtent_type, &legacy)
+        .unwrap();
+    assert_eq!(
+        si.verify(&p256_cert[0], content, &sd.econtent_type, &legacy),
+        Err(SignerError::SigningCertificateMismatch)
+    );
 }
