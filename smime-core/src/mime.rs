@@ -54,7 +54,7 @@ pub const MAX_SMIME_MESSAGE_SIZE: usize = 96 * 1024 * 1024;
 
 /// The largest decoded CMS object (signature or pkcs7-mime body), in bytes
 /// (64 MiB).
-pub const MAX_CMS_SIZE: usize = 64 * 1024 * 1024;
+pub(crate) use crate::cms::MAX_CMS_SIZE;
 
 /// The S/MIME content of a message's top-level entity.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -103,6 +103,15 @@ pub enum SignatureFailure {
     /// No certificate in the message or the caller's set matches the SignerInfo.
     #[error("the signer's certificate was not found (add it with the extra certificates)")]
     CertificateNotFound,
+    /// No certificate matches, and some of the message's certificates did
+    /// not decode: the signer's was probably among them.
+    #[error("the signer's certificate was not found; {count} of the message's certificates do not decode (first: {first})")]
+    CertificateUndecodable {
+        /// How many did not decode.
+        count: usize,
+        /// Why the first did not.
+        first: crate::CertificateError,
+    },
     /// The signature or the signed attributes do not verify.
     #[error("{0}")]
     Signer(SignerError),
@@ -246,7 +255,15 @@ pub fn verify_message(
             reason: String::new(),
         };
         match &certificate {
-            None => signer_report.signature_error = Some(SignatureFailure::CertificateNotFound),
+            None => {
+                signer_report.signature_error = Some(match signed.undecodable_certificates.first() {
+                    Some((_, first)) => SignatureFailure::CertificateUndecodable {
+                        count: signed.undecodable_certificates.len(),
+                        first: first.clone(),
+                    },
+                    None => SignatureFailure::CertificateNotFound,
+                });
+            }
             Some(cert) => {
                 signer_report.emails = certificate_email_addresses(cert);
                 signer_report.subject = Some(cert.subject_string());

@@ -3,7 +3,6 @@
 use alloc::string::String;
 use der::asn1::ObjectIdentifier;
 
-use crate::certificate::CertificateError;
 use crate::crypto::SignatureError;
 
 /// Why bytes are not an acceptable CMS structure.
@@ -33,16 +32,6 @@ pub enum CmsError {
     /// The ContentInfo is not of the expected content type.
     #[error("content type {0} is not id-signedData")]
     NotSignedData(ObjectIdentifier),
-    /// A certificate in the `certificates` field does not decode.
-    #[error("certificate {index} (at byte {offset}): {error}")]
-    Certificate {
-        /// Position in the `certificates` field.
-        index: usize,
-        /// Absolute byte offset in the input.
-        offset: usize,
-        /// Why it does not decode.
-        error: CertificateError,
-    },
     /// More entries than a limit allows.
     #[error("more than {limit} {what}")]
     LimitExceeded {

@@ -39,6 +39,11 @@ pub struct SignedData {
     pub certificates: Vec<Certificate>,
     /// How many other CertificateChoices (attribute certificates, ...) were skipped.
     pub skipped_certificates: usize,
+    /// X.509 certificates that did not decode: their index in the
+    /// `certificates` field and why. One bad certificate does not make the
+    /// message unreadable; a signer whose certificate it was is reported as
+    /// having none.
+    pub undecodable_certificates: Vec<(usize, crate::CertificateError)>,
     /// The received DER of each CertificateList in the `crls` field.
     pub crls: Vec<Vec<u8>>,
     /// How many other RevocationInfoChoices were skipped.
@@ -84,6 +89,7 @@ impl SignedData {
 
         let mut certificates = Vec::new();
         let mut skipped_certificates = 0usize;
+        let mut undecodable_certificates = Vec::new();
         if let Some(next) = fields.peek()?
             && next.tag() == 0xa0
         {
@@ -99,13 +105,10 @@ impl SignedData {
                 }
                 if c.tag() == 0x30 {
                     let der = ber::der_bytes(&c)?;
-                    let cert =
-                        Certificate::from_der(&der).map_err(|error| CmsError::Certificate {
-                            index,
-                            offset: c.offset,
-                            error,
-                        })?;
-                    certificates.push(cert);
+                    match Certificate::from_der(&der) {
+                        Ok(cert) => certificates.push(cert),
+                        Err(error) => undecodable_certificates.push((index, error)),
+                    }
                 } else {
                     skipped_certificates = skipped_certificates.saturating_add(1);
                 }
@@ -164,6 +167,7 @@ impl SignedData {
             econtent,
             certificates,
             skipped_certificates,
+            undecodable_certificates,
             crls,
             skipped_crls,
             signers,
