@@ -254,3 +254,146 @@ fn chain_of<'a>(stack: &[Frame], ee: &'a CertInfo, pool: &'a [CertInfo]) -> Vec<
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )]
+    //! Certificates in testdata/ were made with OpenSSL (P-256, SHA-256):
+    //! top (anchor) -> rootca (pathlen 0) -> selfissued (same name, new key) -> ee_via_selfissued,
+    //! rootca -> sub -> ee_via_sub, and ee_tls (serverAuth only) under selfissued.
+    use super::*;
+    use crate::path::RevocationMode;
+
+    fn cert(name: &str) -> Certificate {
+        let der = match name {
+            "top" => &include_bytes!("testdata/top.der")[..],
+            "rootca" => &include_bytes!("testdata/rootca.der")[..],
+            "selfissued" => &include_bytes!("testdata/selfissued.der")[..],
+            "sub" => &include_bytes!("testdata/sub.der")[..],
+            "ee_via_selfissued" => &include_bytes!("testdata/ee_via_selfissued.der")[..],
+            "ee_via_sub" => &include_bytes!("testdata/ee_via_sub.der")[..],
+            "ee_tls" => &include_bytes!("testdata/ee_tls.der")[..],
+            _ => panic!("{name}"),
+        };
+        Certificate::from_der(der).unwrap()
+    }
+
+    fn opts() -> ValidationOptions {
+        ValidationOptions {
+            revocation: RevocationMode::Off,
+            ..ValidationOptions::default()
+        }
+    }
+
+    fn run(ee: &str, time: Option<u64>, o: &ValidationOptions) -> PathValidation {
+        let ee = cert(ee);
+        let pool = [cert("selfissued"), cert("sub"), cert("rootca")];
+        let t = time.unwrap_or_else(|| {
+            pool.iter()
+                .chain([&ee])
+                .map(|c| CertInfo::new(c).not_before)
+                .max()
+                .unwrap()
+                + 10
+        });
+        build_and_validate(&ee, &pool, &[cert("top")], &[], t, o)
+    }
+
+    #[test]
+    fn self_issued_does_not_count_for_path_length() {
+        let r = run("ee_via_selfissued", None, &opts());
+        assert_eq!(r.status, ChainStatus::Valid, "{:?}", r.error);
+        assert_eq!(r.path.len(), 4);
+        assert_eq!(r.path[3].der(), cert("top").der());
+        let r = run("ee_via_sub", None, &opts());
+        assert_eq!(r.status, ChainStatus::Invalid);
+        assert!(
+            matches!(r.error, Some(PathError::PathLength { .. })),
+            "{:?}",
+            r.error
+        );
+    }
+
+    #[test]
+    fn time_boundaries_are_inclusive() {
+        use crate::path::validate::check_time;
+        let ee = CertInfo::new(&cert("ee_via_selfissued"));
+        let (nb, na) = (ee.not_before, ee.not_after);
+        assert!(check_time(&ee, nb).is_ok());
+        assert!(check_time(&ee, na).is_ok());
+        assert!(matches!(
+            check_time(&ee, nb - 1),
+            Err(PathError::NotYetValid { .. })
+        ));
+        assert!(matches!(
+            check_time(&ee, na + 1),
+            Err(PathError::Expired { .. })
+        ));
+        // Through a whole path: after the end entity's notAfter.
+        let r = run("ee_via_selfissued", Some(na + 1), &opts());
+        assert_eq!(r.status, ChainStatus::Invalid);
+    }
+
+    #[test]
+    fn end_entity_needs_email_protection() {
+        let r = run("ee_tls", None, &opts());
+        assert!(
+            matches!(r.error, Some(PathError::ExtendedKeyUsage { .. })),
+            "{:?}",
+            r.error
+        );
+        let lax = ValidationOptions {
+            require_email_protection: false,
+            ..opts()
+        };
+        assert_eq!(run("ee_tls", None, &lax).status, ChainStatus::Valid);
+    }
+
+    #[test]
+    fn untrusted_without_anchor_and_anchor_as_end_entity() {
+        let ee = cert("ee_via_selfissued");
+        let t = CertInfo::new(&cert("rootca")).not_before + 10;
+        let r = build_and_validate(&ee, &[cert("selfissued")], &[cert("sub")], &[], t, &opts());
+        assert_eq!(r.status, ChainStatus::Untrusted);
+        assert!(r.error.unwrap().to_string().contains("no path"));
+        let r = build_and_validate(&ee, &[], &[ee.clone()], &[], t, &opts());
+        assert_eq!(r.status, ChainStatus::Valid);
+        assert_eq!(r.path.len(), 1);
+    }
+
+    #[test]
+    fn revocation_where_available_lists_unchecked() {
+        let o = ValidationOptions {
+            revocation: RevocationMode::WhereAvailable,
+            ..opts()
+        };
+        let r = run("ee_via_selfissued", None, &o);
+        assert_eq!(r.status, ChainStatus::Valid);
+        assert_eq!(r.unchecked_revocation.len(), 3);
+        let o = ValidationOptions {
+            revocation: RevocationMode::Require,
+            ..opts()
+        };
+        let r = run("ee_via_selfissued", None, &o);
+        assert!(
+            matches!(r.error, Some(PathError::RevocationUnknown { .. })),
+            "{:?}",
+            r.error
+        );
+    }
+
+    #[test]
+    fn max_path_length_limits_building() {
+        let o = ValidationOptions {
+            max_path_length: 0,
+            ..opts()
+        };
+        let r = run("ee_via_selfissued", None, &o);
+        assert_ne!(r.status, ChainStatus::Valid);
+    }
+}
