@@ -59,14 +59,19 @@ fn candidates(
         .filter(|(_, a)| may_issue(a, child))
         .map(|(i, _)| Candidate::Anchor(i))
         .collect();
-    let mut inter: Vec<(bool, usize)> = pool
+    let mut inter: Vec<((bool, bool), usize)> = pool
         .iter()
         .enumerate()
         .filter(|(_, c)| may_issue(c, child))
-        .map(|(i, c)| (time < c.not_before || time > c.not_after, i))
+        .map(|(i, c)| {
+            let expired = time < c.not_before || time > c.not_after;
+            ((expired, c.self_issued()), i)
+        })
         .collect();
-    // Certificates valid now first (stable: input order otherwise).
-    inter.sort_by_key(|(expired, _)| *expired);
+    // Certificates valid now first, self-issued ones (roots put among the
+    // intermediates, key rollover certificates) after the others; input
+    // order otherwise (the sort is stable).
+    inter.sort_by_key(|(key, _)| *key);
     out.extend(inter.into_iter().map(|(_, i)| Candidate::Pool(i)));
     out
 }
