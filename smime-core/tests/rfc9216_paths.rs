@@ -74,14 +74,35 @@ fn direct_paths() {
         return;
     };
     let p = pki(d);
-    let r = validate_path(&p.alice, &[], &[p.rsa_root.clone()], &[], TIME, &opts());
+    let r = validate_path(
+        &p.alice,
+        &[],
+        std::slice::from_ref(&p.rsa_root),
+        &[],
+        TIME,
+        &opts(),
+    );
     assert_eq!(r.status, ChainStatus::Valid, "{:?}", r.error);
     assert_eq!(r.path.len(), 2);
     assert_eq!(r.unchecked_revocation.len(), 1);
-    let r = validate_path(&p.carlos, &[], &[p.ed_root.clone()], &[], TIME, &opts());
+    let r = validate_path(
+        &p.carlos,
+        &[],
+        std::slice::from_ref(&p.ed_root),
+        &[],
+        TIME,
+        &opts(),
+    );
     assert_eq!(r.status, ChainStatus::Valid, "{:?}", r.error);
     // Carlos has no path to the RSA CA without the cross certificate.
-    let r = validate_path(&p.carlos, &[], &[p.rsa_root.clone()], &[], TIME, &opts());
+    let r = validate_path(
+        &p.carlos,
+        &[],
+        std::slice::from_ref(&p.rsa_root),
+        &[],
+        TIME,
+        &opts(),
+    );
     assert_eq!(r.status, ChainStatus::Untrusted, "{:?}", r.error);
 }
 
@@ -99,19 +120,33 @@ fn cross_signed_paths() {
         p.ed_by_rsa.clone(),
         p.rsa_root.clone(),
     ];
-    let r = validate_path(&p.carlos, &pool, &[p.rsa_root.clone()], &[], TIME, &opts());
+    let r = validate_path(
+        &p.carlos,
+        &pool,
+        std::slice::from_ref(&p.rsa_root),
+        &[],
+        TIME,
+        &opts(),
+    );
     assert_eq!(r.status, ChainStatus::Valid, "{:?}", r.error);
     assert_eq!(r.path.len(), 3);
     assert_eq!(r.path[1].der(), p.ed_by_rsa.der());
     assert_eq!(r.path[2].der(), p.rsa_root.der());
-    let r = validate_path(&p.alice, &pool, &[p.ed_root.clone()], &[], TIME, &opts());
+    let r = validate_path(
+        &p.alice,
+        &pool,
+        std::slice::from_ref(&p.ed_root),
+        &[],
+        TIME,
+        &opts(),
+    );
     assert_eq!(r.status, ChainStatus::Valid, "{:?}", r.error);
     assert_eq!(r.path[1].der(), p.rsa_by_ed.der());
     // Outside the validity period: invalid, not untrusted.
     let r = validate_path(
         &p.carlos,
         &pool,
-        &[p.rsa_root.clone()],
+        std::slice::from_ref(&p.rsa_root),
         &[],
         4_000_000_000,
         &opts(),

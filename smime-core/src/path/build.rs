@@ -366,7 +366,7 @@ mod tests {
         let r = build_and_validate(&ee, &[cert("selfissued")], &[cert("sub")], &[], t, &opts());
         assert_eq!(r.status, ChainStatus::Untrusted);
         assert!(r.error.unwrap().to_string().contains("no path"));
-        let r = build_and_validate(&ee, &[], &[ee.clone()], &[], t, &opts());
+        let r = build_and_validate(&ee, &[], core::slice::from_ref(&ee), &[], t, &opts());
         assert_eq!(r.status, ChainStatus::Valid);
         assert_eq!(r.path.len(), 1);
     }

@@ -320,10 +320,10 @@ fn evaluate(
     if tbs.this_update.to_unix_duration().as_secs() > time {
         return None;
     }
-    if let Some(next) = tbs.next_update {
-        if next.to_unix_duration().as_secs() < time {
-            return None;
-        }
+    if let Some(next) = tbs.next_update
+        && next.to_unix_duration().as_secs() < time
+    {
+        return None;
     }
     let mut aki: Option<Vec<u8>> = None;
     let mut idp: Option<IssuingDistributionPoint> = None;

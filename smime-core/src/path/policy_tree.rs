@@ -107,10 +107,10 @@ impl PolicyState {
     fn prune(&mut self, depth: usize) {
         for d in (0..depth).rev() {
             for idx in self.live_at(d) {
-                if !self.has_live_child(idx) {
-                    if let Some(n) = self.nodes.get_mut(idx) {
-                        n.alive = false;
-                    }
+                if !self.has_live_child(idx)
+                    && let Some(n) = self.nodes.get_mut(idx)
+                {
+                    n.alive = false;
                 }
             }
         }

@@ -187,13 +187,14 @@ pub(crate) fn validate(
 
         if i == n {
             // End entity: RFC 8550 §4.4.2 key usage, §4.4.4 EKU.
-            if let Some(ku) = &ext.key_usage {
-                if !ku.digital_signature() && !ku.non_repudiation() {
-                    return Err(PathError::KeyUsage {
-                        subject: subject.clone(),
-                        usage: "digitalSignature or nonRepudiation",
-                    });
-                }
+            if let Some(ku) = &ext.key_usage
+                && !ku.digital_signature()
+                && !ku.non_repudiation()
+            {
+                return Err(PathError::KeyUsage {
+                    subject: subject.clone(),
+                    usage: "digitalSignature or nonRepudiation",
+                });
             }
             if opts.require_email_protection && !eku_allows_email(ext) {
                 return Err(PathError::ExtendedKeyUsage {
@@ -210,13 +211,13 @@ pub(crate) fn validate(
         policy
             .prepare(i, ext, info.self_issued())
             .map_err(|e| policy_error(subject, e))?;
-        if let Some(nc) = &ext.name_constraints {
-            if !names.add(nc) {
-                return Err(PathError::MalformedExtension {
-                    subject: subject.clone(),
-                    oid: "2.5.29.30".into(),
-                });
-            }
+        if let Some(nc) = &ext.name_constraints
+            && !names.add(nc)
+        {
+            return Err(PathError::MalformedExtension {
+                subject: subject.clone(),
+                oid: "2.5.29.30".into(),
+            });
         }
         // (k) a CA certificate: v3 with basicConstraints cA.
         if !info.is_ca() {
@@ -241,13 +242,13 @@ pub(crate) fn validate(
             max_path_length = max_path_length.min(usize::from(len));
         }
         // (n) keyCertSign.
-        if let Some(ku) = &ext.key_usage {
-            if !ku.key_cert_sign() {
-                return Err(PathError::KeyUsage {
-                    subject: subject.clone(),
-                    usage: "keyCertSign",
-                });
-            }
+        if let Some(ku) = &ext.key_usage
+            && !ku.key_cert_sign()
+        {
+            return Err(PathError::KeyUsage {
+                subject: subject.clone(),
+                usage: "keyCertSign",
+            });
         }
         working_spki = tbs.subject_public_key_info();
         working_name = &info.subject;
