@@ -10,6 +10,7 @@ use super::crl::Crl;
 use super::options::ValidationOptions;
 use super::result::{ChainStatus, PathError, PathValidation};
 use super::validate::{Context, validate};
+use super::verifier::Verifier;
 use crate::certificate::Certificate;
 
 /// The most complete paths (reaching an anchor) validated per call.
@@ -121,6 +122,7 @@ pub(crate) fn build_and_validate(
         pool: &pool,
         time,
         options,
+        verifier: Verifier::new(&options.algorithms),
     };
 
     let mut best: Option<((u8, usize), PathError, Vec<Certificate>)> = None;
@@ -179,7 +181,13 @@ pub(crate) fn build_and_validate(
                             unchecked_revocation: unchecked,
                         };
                     }
-                    Err(e) => record(true, e, certs),
+                    Err(e) => {
+                        if ctx.verifier.exhausted() {
+                            limited = true;
+                            break;
+                        }
+                        record(true, e, certs);
+                    }
                 }
             }
             Candidate::Pool(p) => {
@@ -212,8 +220,14 @@ pub(crate) fn build_and_validate(
     }
     match best {
         Some(((class, _), error, path)) if class > 0 => PathValidation {
+            error: Some(if limited && ctx.verifier.exhausted() {
+                PathError::SearchLimit {
+                    subject: ee.subject_string.clone(),
+                }
+            } else {
+                error
+            }),
             status: ChainStatus::Invalid,
-            error: Some(error),
             path,
             unchecked_revocation: Vec::new(),
         },

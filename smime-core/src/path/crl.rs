@@ -35,8 +35,8 @@ use x509_cert::time::Time;
 
 use super::cert_info::{CertInfo, MAX_LIST, OID_AKI, OID_CRLDP, OID_IAN};
 use super::names::CanonName;
+use super::verifier::Verifier;
 use crate::certificate::der_header;
-use crate::crypto::{AlgorithmPolicy, verify_signature};
 
 /// The largest CRL considered, in bytes.
 const MAX_CRL_SIZE: usize = 8 * 1024 * 1024;
@@ -208,7 +208,7 @@ fn distribution_points(info: &CertInfo) -> Vec<DistributionPoint> {
 }
 
 /// Whether `signer` may sign `crl` and its key verifies it.
-fn signs(signer: &CrlSigner<'_>, crl: &Crl, aki: Option<&[u8]>, policy: &AlgorithmPolicy) -> bool {
+fn signs(signer: &CrlSigner<'_>, crl: &Crl, aki: Option<&[u8]>, verifier: &Verifier<'_>) -> bool {
     signer.name.matches(&crl.issuer)
         && signer.key_usage.is_none_or(KeyUsage::crl_sign)
         && match (aki, signer.ski) {
@@ -216,15 +216,9 @@ fn signs(signer: &CrlSigner<'_>, crl: &Crl, aki: Option<&[u8]>, policy: &Algorit
             _ => true,
         }
         && crl.raw.signature.as_bytes().is_some_and(|sig| {
-            verify_signature(
-                signer.spki,
-                &crl.raw.signature_algorithm,
-                None,
-                &crl.tbs,
-                sig,
-                policy,
-            )
-            .is_ok()
+            verifier
+                .verify(signer.spki, &crl.raw.signature_algorithm, &crl.tbs, sig)
+                .is_ok()
         })
 }
 
@@ -235,7 +229,7 @@ fn delegated<'a>(
     signers: &[CrlSigner<'_>],
     crl_issuer: &CanonName,
     time: u64,
-    policy: &AlgorithmPolicy,
+    verifier: &Verifier<'_>,
 ) -> Option<CrlSigner<'a>> {
     if !candidate.subject.matches(crl_issuer)
         || time < candidate.not_before
@@ -249,15 +243,14 @@ fn delegated<'a>(
     let issued = signers.iter().any(|s| {
         s.name.matches(&candidate.issuer)
             && s.key_usage.is_none_or(KeyUsage::key_cert_sign)
-            && verify_signature(
-                s.spki,
-                x509.signature_algorithm(),
-                None,
-                candidate.cert.tbs_der(),
-                sig,
-                policy,
-            )
-            .is_ok()
+            && verifier
+                .verify(
+                    s.spki,
+                    x509.signature_algorithm(),
+                    candidate.cert.tbs_der(),
+                    sig,
+                )
+                .is_ok()
     });
     issued.then(|| CrlSigner {
         name: &candidate.subject,
@@ -287,11 +280,11 @@ pub(crate) fn check(
     pool: &[CertInfo],
     crls: &[Crl],
     time: u64,
-    policy: &AlgorithmPolicy,
+    verifier: &Verifier<'_>,
 ) -> Status {
     let mut covered = 0u16;
     for crl in crls {
-        match evaluate(info, signers, pool, crls, crl, time, policy) {
+        match evaluate(info, signers, pool, crls, crl, time, verifier) {
             Some(Verdict::Revoked(r)) => return Status::Revoked(r),
             Some(Verdict::NotListed(reasons)) => covered |= reasons,
             None => {}
@@ -311,7 +304,7 @@ fn evaluate(
     all_crls: &[Crl],
     crl: &Crl,
     time: u64,
-    policy: &AlgorithmPolicy,
+    verifier: &Verifier<'_>,
 ) -> Option<Verdict> {
     if !crl.issuer.matches(&info.issuer) {
         return None;
@@ -375,12 +368,12 @@ fn evaluate(
     // A signer named like the CRL issuer whose key verifies it.
     let signed = signers
         .iter()
-        .any(|s| signs(s, crl, aki.as_deref(), policy))
+        .any(|s| signs(s, crl, aki.as_deref(), verifier))
         || pool.iter().any(|p| {
-            delegated(p, signers, &crl.issuer, time, policy)
-                .is_some_and(|s| signs(&s, crl, aki.as_deref(), policy))
+            delegated(p, signers, &crl.issuer, time, verifier)
+                .is_some_and(|s| signs(&s, crl, aki.as_deref(), verifier))
                 // The signer's own status, from CRLs the path's keys signed.
-                && check(p, signers, &[], all_crls, time, policy) == Status::Good
+                && check(p, signers, &[], all_crls, time, verifier) == Status::Good
         });
     if !signed {
         return None;

@@ -20,6 +20,7 @@ mod options;
 mod policy_tree;
 mod result;
 mod validate;
+mod verifier;
 
 use alloc::vec::Vec;
 

@@ -13,7 +13,7 @@ use super::name_constraints::NameConstraintState;
 use super::options::{RevocationMode, ValidationOptions};
 use super::policy_tree::PolicyState;
 use super::result::PathError;
-use crate::crypto::verify_signature;
+use super::verifier::Verifier;
 
 /// emailProtection (RFC 5280 §4.2.1.12).
 const EMAIL_PROTECTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.4");
@@ -28,6 +28,8 @@ pub(crate) struct Context<'a> {
     pub(crate) pool: &'a [CertInfo],
     pub(crate) time: u64,
     pub(crate) options: &'a ValidationOptions,
+    /// Signature checks under the call's budget.
+    pub(crate) verifier: Verifier<'a>,
 }
 
 /// Checks validity at `time` (both bounds inclusive).
@@ -120,18 +122,17 @@ pub(crate) fn validate(
             subject: subject.clone(),
             reason: crate::crypto::SignatureError::Malformed,
         })?;
-        verify_signature(
-            working_spki,
-            x509.signature_algorithm(),
-            None,
-            info.cert.tbs_der(),
-            sig,
-            &opts.algorithms,
-        )
-        .map_err(|reason| PathError::Signature {
-            subject: subject.clone(),
-            reason,
-        })?;
+        ctx.verifier
+            .verify(
+                working_spki,
+                x509.signature_algorithm(),
+                info.cert.tbs_der(),
+                sig,
+            )
+            .map_err(|reason| PathError::Signature {
+                subject: subject.clone(),
+                reason,
+            })?;
         // (a)(2) validity.
         check_time(info, ctx.time)?;
         // (a)(4) name chaining.
@@ -142,14 +143,7 @@ pub(crate) fn validate(
         }
         // (a)(3) revocation.
         if opts.revocation != RevocationMode::Off {
-            match crl::check(
-                info,
-                &signers,
-                ctx.pool,
-                ctx.crls,
-                ctx.time,
-                &opts.algorithms,
-            ) {
+            match crl::check(info, &signers, ctx.pool, ctx.crls, ctx.time, &ctx.verifier) {
                 Status::Good => {}
                 Status::Revoked(reason) => {
                     return Err(PathError::Revoked {
