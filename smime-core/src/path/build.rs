@@ -415,4 +415,68 @@ mod tests {
         let r = run("ee_via_selfissued", None, &o);
         assert_ne!(r.status, ChainStatus::Valid);
     }
+
+    /// OpenSSL-made CRLs from the self-issued CA's key revoking
+    /// ee_via_selfissued: one v1 (no version, no extensions), one v2 with
+    /// a reason code.
+    #[test]
+    fn v1_and_v2_crls_revoke() {
+        let v1 = include_bytes!("testdata/v1_revokes_ee.crl").to_vec();
+        let v2 = include_bytes!("testdata/v2_revokes_ee.crl").to_vec();
+        assert!(Crl::parse(&v1).unwrap().is_v1());
+        assert!(!Crl::parse(&v2).unwrap().is_v1());
+        let o = ValidationOptions {
+            revocation: RevocationMode::WhereAvailable,
+            ..opts()
+        };
+        let ee = cert("ee_via_selfissued");
+        let pool = [cert("selfissued"), cert("rootca")];
+        for crl in [v1, v2] {
+            let t = Crl::parse(&crl).unwrap().this_update() + 10;
+            let r = build_and_validate(&ee, &pool, &[cert("top")], &[crl.clone()], t, &o);
+            assert_eq!(r.status, ChainStatus::Invalid);
+            assert!(
+                matches!(r.error, Some(PathError::Revoked { .. })),
+                "{:?}",
+                r.error
+            );
+            // Before its thisUpdate the CRL is not usable: unchecked.
+            let early = t - 20;
+            let r = build_and_validate(&ee, &pool, &[cert("top")], &[crl.clone()], early, &o);
+            assert_eq!(r.status, ChainStatus::Valid, "{:?}", r.error);
+            assert_eq!(r.unchecked_revocation.len(), 3);
+            // A CRL with a flipped signature bit is not usable either.
+            let mut bad = crl.clone();
+            let last = bad.len() - 1;
+            bad[last] ^= 1;
+            let r = build_and_validate(&ee, &pool, &[cert("top")], &[bad], t, &o);
+            assert_eq!(r.status, ChainStatus::Valid, "{:?}", r.error);
+        }
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic() {
+        use proptest::prelude::*;
+        proptest!(ProptestConfig::with_cases(256), |(bytes in proptest::collection::vec(any::<u8>(), 0..600))| {
+            let _ = Crl::parse(&bytes);
+            if let Ok(c) = Certificate::from_der(&bytes) {
+                let _ = build_and_validate(&c, &[], core::slice::from_ref(&c), &[bytes.clone()], 0, &opts());
+            }
+        });
+        // Mutations of a real certificate and CRL.
+        let base = include_bytes!("testdata/ee_via_selfissued.der").to_vec();
+        let crl = include_bytes!("testdata/v2_revokes_ee.crl").to_vec();
+        proptest!(ProptestConfig::with_cases(256), |(pos in 0usize..471, val in any::<u8>())| {
+            let mut m = base.clone();
+            let ml = m.len();
+            m[pos % ml] = val;
+            let mut c2 = crl.clone();
+            let l = c2.len();
+            c2[pos % l] = val;
+            if let Ok(c) = Certificate::from_der(&m) {
+                let pool = [cert("selfissued"), cert("rootca")];
+                let _ = build_and_validate(&c, &pool, &[cert("top")], &[c2], u64::MAX, &opts());
+            }
+        });
+    }
 }

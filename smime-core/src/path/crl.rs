@@ -108,6 +108,18 @@ impl Crl {
         Some(Self { raw, tbs, issuer })
     }
 
+    /// thisUpdate, in seconds since the epoch.
+    #[cfg(test)]
+    pub(crate) fn this_update(&self) -> u64 {
+        self.raw.tbs.this_update.to_unix_duration().as_secs()
+    }
+
+    /// Whether the CRL has no version field (v1).
+    #[cfg(test)]
+    pub(crate) fn is_v1(&self) -> bool {
+        self.raw.tbs.version.is_none()
+    }
+
     /// Decodes a list, skipping what does not decode.
     pub(crate) fn parse_all(crls: &[Vec<u8>]) -> Vec<Self> {
         crls.iter()
