@@ -433,7 +433,14 @@ mod tests {
         let pool = [cert("selfissued"), cert("rootca")];
         for crl in [v1, v2] {
             let t = Crl::parse(&crl).unwrap().this_update() + 10;
-            let r = build_and_validate(&ee, &pool, &[cert("top")], &[crl.clone()], t, &o);
+            let r = build_and_validate(
+                &ee,
+                &pool,
+                &[cert("top")],
+                core::slice::from_ref(&crl),
+                t,
+                &o,
+            );
             assert_eq!(r.status, ChainStatus::Invalid);
             assert!(
                 matches!(r.error, Some(PathError::Revoked { .. })),
@@ -442,7 +449,14 @@ mod tests {
             );
             // Before its thisUpdate the CRL is not usable: unchecked.
             let early = t - 20;
-            let r = build_and_validate(&ee, &pool, &[cert("top")], &[crl.clone()], early, &o);
+            let r = build_and_validate(
+                &ee,
+                &pool,
+                &[cert("top")],
+                core::slice::from_ref(&crl),
+                early,
+                &o,
+            );
             assert_eq!(r.status, ChainStatus::Valid, "{:?}", r.error);
             assert_eq!(r.unchecked_revocation.len(), 3);
             // A CRL with a flipped signature bit is not usable either.
@@ -460,7 +474,7 @@ mod tests {
         proptest!(ProptestConfig::with_cases(256), |(bytes in proptest::collection::vec(any::<u8>(), 0..600))| {
             let _ = Crl::parse(&bytes);
             if let Ok(c) = Certificate::from_der(&bytes) {
-                let _ = build_and_validate(&c, &[], core::slice::from_ref(&c), &[bytes.clone()], 0, &opts());
+                let _ = build_and_validate(&c, &[], core::slice::from_ref(&c), core::slice::from_ref(&bytes), 0, &opts());
             }
         });
         // Mutations of a real certificate and CRL.
