@@ -239,6 +239,11 @@ fn pkits_smime_subset_crls() {
         env!("CARGO_MANIFEST_DIR"),
         "/../../shared/vectors/smime/pkits-smime"
     ));
+    assert!(
+        shared.is_dir() || std::env::var_os("MAILSEC_REQUIRE_VECTORS").is_none(),
+        "MAILSEC_REQUIRE_VECTORS is set but {} is missing",
+        shared.display()
+    );
     let (Some(dir), true) = (pkits_dir(), shared.is_dir()) else {
         eprintln!("skipped: PKITS data or shared vectors not found");
         return;

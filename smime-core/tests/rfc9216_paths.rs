@@ -21,6 +21,11 @@ fn dir() -> Option<&'static Path> {
         env!("CARGO_MANIFEST_DIR"),
         "/../../shared/vectors/smime/rfc9216"
     ));
+    assert!(
+        d.is_dir() || std::env::var_os("MAILSEC_REQUIRE_VECTORS").is_none(),
+        "MAILSEC_REQUIRE_VECTORS is set but {} is missing",
+        d.display()
+    );
     d.is_dir().then_some(d)
 }
 
