@@ -239,6 +239,11 @@ fn pkits_smime_subset_crls() {
         env!("CARGO_MANIFEST_DIR"),
         "/../../shared/vectors/smime/pkits-smime"
     ));
+    assert!(
+        shared.is_dir() || std::env::var_os("MAILSEC_REQUIRE_VECTORS").is_none(),
+        "MAILSEC_REQUIRE_VECTORS is set but {} is missing",
+        shared.display()
+    );
     let (Some(dir), true) = (pkits_dir(), shared.is_dir()) else {
         eprintln!("skipped: PKITS data or shared vectors not found");
         return;
@@ -324,4 +329,118 @@ fn pkits_smime_subset_crls() {
     );
     assert_eq!(r.path.len(), 3);
     let _ = AlgorithmPolicy::default();
+}
+
+/// PKITS 4.8 and 4.10 with the non-default settings of the PKITS
+/// document: initial-explicit-policy, the user-initial-policy-set and
+/// initial-policy-mapping-inhibit.
+#[test]
+fn pkits_policy_settings() {
+    let Some(dir) = pkits_dir() else {
+        eprintln!("skipped: PKITS data not found (set PKITS_DATA)");
+        return;
+    };
+    let pk = load(&dir);
+    let p =
+        |n: u32| der::asn1::ObjectIdentifier::new(&format!("2.16.840.1.101.3.2.1.48.{n}")).unwrap();
+    let ee_named = |file: &str| {
+        let der = std::fs::read(dir.join("certs").join(file)).unwrap();
+        Certificate::from_der(&der).unwrap()
+    };
+    // (EE file, explicit, initial policy set, mapping inhibit, expected valid)
+    let cases: &[(&str, bool, &[u32], bool, bool)] = &[
+        ("ValidCertificatePathTest1EE.crt", true, &[], false, true),
+        ("ValidCertificatePathTest1EE.crt", true, &[1], false, true),
+        ("ValidCertificatePathTest1EE.crt", true, &[2], false, false),
+        (
+            "ValidCertificatePathTest1EE.crt",
+            true,
+            &[1, 2],
+            false,
+            true,
+        ),
+        (
+            "AllCertificatesNoPoliciesTest2EE.crt",
+            false,
+            &[],
+            false,
+            true,
+        ),
+        (
+            "AllCertificatesNoPoliciesTest2EE.crt",
+            true,
+            &[],
+            false,
+            false,
+        ),
+        ("DifferentPoliciesTest3EE.crt", false, &[], false, true),
+        ("DifferentPoliciesTest3EE.crt", true, &[], false, false),
+        ("OverlappingPoliciesTest6EE.crt", false, &[], false, true),
+        ("OverlappingPoliciesTest6EE.crt", false, &[1], false, true),
+        ("OverlappingPoliciesTest6EE.crt", false, &[2], false, false),
+        (
+            "AllCertificatesSamePoliciesTest10EE.crt",
+            false,
+            &[1],
+            false,
+            true,
+        ),
+        (
+            "AllCertificatesSamePoliciesTest10EE.crt",
+            false,
+            &[2],
+            false,
+            true,
+        ),
+        (
+            "AllCertificatesanyPolicyTest11EE.crt",
+            false,
+            &[1],
+            false,
+            true,
+        ),
+        (
+            "AllCertificatesSamePoliciesTest13EE.crt",
+            false,
+            &[3],
+            false,
+            true,
+        ),
+        ("AnyPolicyTest14EE.crt", false, &[1], false, true),
+        ("AnyPolicyTest14EE.crt", false, &[2], false, false),
+        ("ValidPolicyMappingTest1EE.crt", false, &[1], false, true),
+        ("ValidPolicyMappingTest1EE.crt", false, &[2], false, false),
+        ("ValidPolicyMappingTest1EE.crt", false, &[], true, false),
+    ];
+    let mut failures = Vec::new();
+    for (file, explicit, set, inhibit, valid) in cases {
+        let opts = ValidationOptions {
+            initial_explicit_policy: *explicit,
+            initial_policy_set: set.iter().map(|n| p(*n)).collect(),
+            initial_policy_mapping_inhibit: *inhibit,
+            ..options()
+        };
+        let r = validate_path(
+            &ee_named(file),
+            &pk.pool,
+            std::slice::from_ref(&pk.anchor),
+            &pk.crls,
+            TIME,
+            &opts,
+        );
+        if (r.status == ChainStatus::Valid) != *valid {
+            failures.push(format!(
+                "{file} explicit={explicit} set={set:?} inhibit={inhibit}: got {:?} {:?}",
+                r.status, r.error
+            ));
+        }
+    }
+    for f in &failures {
+        eprintln!("FAIL {f}");
+    }
+    assert!(
+        failures.is_empty(),
+        "{} policy setting mismatches",
+        failures.len()
+    );
 }

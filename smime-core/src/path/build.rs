@@ -10,6 +10,7 @@ use super::crl::Crl;
 use super::options::ValidationOptions;
 use super::result::{ChainStatus, PathError, PathValidation};
 use super::validate::{Context, validate};
+use super::verifier::Verifier;
 use crate::certificate::Certificate;
 
 /// The most complete paths (reaching an anchor) validated per call.
@@ -59,14 +60,19 @@ fn candidates(
         .filter(|(_, a)| may_issue(a, child))
         .map(|(i, _)| Candidate::Anchor(i))
         .collect();
-    let mut inter: Vec<(bool, usize)> = pool
+    let mut inter: Vec<((bool, bool), usize)> = pool
         .iter()
         .enumerate()
         .filter(|(_, c)| may_issue(c, child))
-        .map(|(i, c)| (time < c.not_before || time > c.not_after, i))
+        .map(|(i, c)| {
+            let expired = time < c.not_before || time > c.not_after;
+            ((expired, c.self_issued()), i)
+        })
         .collect();
-    // Certificates valid now first (stable: input order otherwise).
-    inter.sort_by_key(|(expired, _)| *expired);
+    // Certificates valid now first, self-issued ones (roots put among the
+    // intermediates, key rollover certificates) after the others; input
+    // order otherwise (the sort is stable).
+    inter.sort_by_key(|(key, _)| *key);
     out.extend(inter.into_iter().map(|(_, i)| Candidate::Pool(i)));
     out
 }
@@ -116,6 +122,7 @@ pub(crate) fn build_and_validate(
         pool: &pool,
         time,
         options,
+        verifier: Verifier::new(&options.algorithms),
     };
 
     let mut best: Option<((u8, usize), PathError, Vec<Certificate>)> = None;
@@ -174,7 +181,13 @@ pub(crate) fn build_and_validate(
                             unchecked_revocation: unchecked,
                         };
                     }
-                    Err(e) => record(true, e, certs),
+                    Err(e) => {
+                        if ctx.verifier.exhausted() {
+                            limited = true;
+                            break;
+                        }
+                        record(true, e, certs);
+                    }
                 }
             }
             Candidate::Pool(p) => {
@@ -207,8 +220,14 @@ pub(crate) fn build_and_validate(
     }
     match best {
         Some(((class, _), error, path)) if class > 0 => PathValidation {
+            error: Some(if limited && ctx.verifier.exhausted() {
+                PathError::SearchLimit {
+                    subject: ee.subject_string.clone(),
+                }
+            } else {
+                error
+            }),
             status: ChainStatus::Invalid,
-            error: Some(error),
             path,
             unchecked_revocation: Vec::new(),
         },
@@ -253,4 +272,225 @@ fn chain_of<'a>(stack: &[Frame], ee: &'a CertInfo, pool: &'a [CertInfo]) -> Vec<
             Some(p) => pool.get(p),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )]
+    //! Certificates in testdata/ were made with OpenSSL (P-256, SHA-256):
+    //! top (anchor) -> rootca (pathlen 0) -> selfissued (same name, new key) -> ee_via_selfissued,
+    //! rootca -> sub -> ee_via_sub, and ee_tls (serverAuth only) under selfissued.
+    use super::*;
+    use crate::path::RevocationMode;
+
+    fn cert(name: &str) -> Certificate {
+        let der = match name {
+            "top" => &include_bytes!("testdata/top.der")[..],
+            "rootca" => &include_bytes!("testdata/rootca.der")[..],
+            "selfissued" => &include_bytes!("testdata/selfissued.der")[..],
+            "sub" => &include_bytes!("testdata/sub.der")[..],
+            "ee_via_selfissued" => &include_bytes!("testdata/ee_via_selfissued.der")[..],
+            "ee_via_sub" => &include_bytes!("testdata/ee_via_sub.der")[..],
+            "ee_tls" => &include_bytes!("testdata/ee_tls.der")[..],
+            _ => panic!("{name}"),
+        };
+        Certificate::from_der(der).unwrap()
+    }
+
+    fn opts() -> ValidationOptions {
+        ValidationOptions {
+            revocation: RevocationMode::Off,
+            ..ValidationOptions::default()
+        }
+    }
+
+    fn run(ee: &str, time: Option<u64>, o: &ValidationOptions) -> PathValidation {
+        let ee = cert(ee);
+        let pool = [cert("selfissued"), cert("sub"), cert("rootca")];
+        let t = time.unwrap_or_else(|| {
+            pool.iter()
+                .chain([&ee])
+                .map(|c| CertInfo::new(c).not_before)
+                .max()
+                .unwrap()
+                + 10
+        });
+        build_and_validate(&ee, &pool, &[cert("top")], &[], t, o)
+    }
+
+    #[test]
+    fn self_issued_does_not_count_for_path_length() {
+        let r = run("ee_via_selfissued", None, &opts());
+        assert_eq!(r.status, ChainStatus::Valid, "{:?}", r.error);
+        assert_eq!(r.path.len(), 4);
+        assert_eq!(r.path[3].der(), cert("top").der());
+        let r = run("ee_via_sub", None, &opts());
+        assert_eq!(r.status, ChainStatus::Invalid);
+        assert!(
+            matches!(r.error, Some(PathError::PathLength { .. })),
+            "{:?}",
+            r.error
+        );
+    }
+
+    #[test]
+    fn time_boundaries_are_inclusive() {
+        use crate::path::validate::check_time;
+        let ee = CertInfo::new(&cert("ee_via_selfissued"));
+        let (nb, na) = (ee.not_before, ee.not_after);
+        assert!(check_time(&ee, nb).is_ok());
+        assert!(check_time(&ee, na).is_ok());
+        assert!(matches!(
+            check_time(&ee, nb - 1),
+            Err(PathError::NotYetValid { .. })
+        ));
+        assert!(matches!(
+            check_time(&ee, na + 1),
+            Err(PathError::Expired { .. })
+        ));
+        // Through a whole path: after the end entity's notAfter.
+        let r = run("ee_via_selfissued", Some(na + 1), &opts());
+        assert_eq!(r.status, ChainStatus::Invalid);
+    }
+
+    #[test]
+    fn end_entity_needs_email_protection() {
+        let r = run("ee_tls", None, &opts());
+        assert!(
+            matches!(r.error, Some(PathError::ExtendedKeyUsage { .. })),
+            "{:?}",
+            r.error
+        );
+        let lax = ValidationOptions {
+            require_email_protection: false,
+            ..opts()
+        };
+        assert_eq!(run("ee_tls", None, &lax).status, ChainStatus::Valid);
+    }
+
+    #[test]
+    fn untrusted_without_anchor_and_anchor_as_end_entity() {
+        let ee = cert("ee_via_selfissued");
+        let t = CertInfo::new(&cert("rootca")).not_before + 10;
+        let r = build_and_validate(&ee, &[cert("selfissued")], &[cert("sub")], &[], t, &opts());
+        assert_eq!(r.status, ChainStatus::Untrusted);
+        assert!(r.error.unwrap().to_string().contains("no path"));
+        let r = build_and_validate(&ee, &[], core::slice::from_ref(&ee), &[], t, &opts());
+        assert_eq!(r.status, ChainStatus::Valid);
+        assert_eq!(r.path.len(), 1);
+    }
+
+    #[test]
+    fn revocation_where_available_lists_unchecked() {
+        let o = ValidationOptions {
+            revocation: RevocationMode::WhereAvailable,
+            ..opts()
+        };
+        let r = run("ee_via_selfissued", None, &o);
+        assert_eq!(r.status, ChainStatus::Valid);
+        assert_eq!(r.unchecked_revocation.len(), 3);
+        let o = ValidationOptions {
+            revocation: RevocationMode::Require,
+            ..opts()
+        };
+        let r = run("ee_via_selfissued", None, &o);
+        assert!(
+            matches!(r.error, Some(PathError::RevocationUnknown { .. })),
+            "{:?}",
+            r.error
+        );
+    }
+
+    #[test]
+    fn max_path_length_limits_building() {
+        let o = ValidationOptions {
+            max_path_length: 0,
+            ..opts()
+        };
+        let r = run("ee_via_selfissued", None, &o);
+        assert_ne!(r.status, ChainStatus::Valid);
+    }
+
+    /// OpenSSL-made CRLs from the self-issued CA's key revoking
+    /// ee_via_selfissued: one v1 (no version, no extensions), one v2 with
+    /// a reason code.
+    #[test]
+    fn v1_and_v2_crls_revoke() {
+        let v1 = include_bytes!("testdata/v1_revokes_ee.crl").to_vec();
+        let v2 = include_bytes!("testdata/v2_revokes_ee.crl").to_vec();
+        assert!(Crl::parse(&v1).unwrap().is_v1());
+        assert!(!Crl::parse(&v2).unwrap().is_v1());
+        let o = ValidationOptions {
+            revocation: RevocationMode::WhereAvailable,
+            ..opts()
+        };
+        let ee = cert("ee_via_selfissued");
+        let pool = [cert("selfissued"), cert("rootca")];
+        for crl in [v1, v2] {
+            let t = Crl::parse(&crl).unwrap().this_update() + 10;
+            let r = build_and_validate(
+                &ee,
+                &pool,
+                &[cert("top")],
+                core::slice::from_ref(&crl),
+                t,
+                &o,
+            );
+            assert_eq!(r.status, ChainStatus::Invalid);
+            assert!(
+                matches!(r.error, Some(PathError::Revoked { .. })),
+                "{:?}",
+                r.error
+            );
+            // Before its thisUpdate the CRL is not usable: unchecked.
+            let early = t - 20;
+            let r = build_and_validate(
+                &ee,
+                &pool,
+                &[cert("top")],
+                core::slice::from_ref(&crl),
+                early,
+                &o,
+            );
+            assert_eq!(r.status, ChainStatus::Valid, "{:?}", r.error);
+            assert_eq!(r.unchecked_revocation.len(), 3);
+            // A CRL with a flipped signature bit is not usable either.
+            let mut bad = crl.clone();
+            let last = bad.len() - 1;
+            bad[last] ^= 1;
+            let r = build_and_validate(&ee, &pool, &[cert("top")], &[bad], t, &o);
+            assert_eq!(r.status, ChainStatus::Valid, "{:?}", r.error);
+        }
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic() {
+        use proptest::prelude::*;
+        proptest!(ProptestConfig::with_cases(256), |(bytes in proptest::collection::vec(any::<u8>(), 0..600))| {
+            let _ = Crl::parse(&bytes);
+            if let Ok(c) = Certificate::from_der(&bytes) {
+                let _ = build_and_validate(&c, &[], core::slice::from_ref(&c), core::slice::from_ref(&bytes), 0, &opts());
+            }
+        });
+        // Mutations of a real certificate and CRL.
+        let base = include_bytes!("testdata/ee_via_selfissued.der").to_vec();
+        let crl = include_bytes!("testdata/v2_revokes_ee.crl").to_vec();
+        proptest!(ProptestConfig::with_cases(256), |(pos in 0usize..471, val in any::<u8>())| {
+            let mut m = base.clone();
+            let ml = m.len();
+            m[pos % ml] = val;
+            let mut c2 = crl.clone();
+            let l = c2.len();
+            c2[pos % l] = val;
+            if let Ok(c) = Certificate::from_der(&m) {
+                let pool = [cert("selfissued"), cert("rootca")];
+                let _ = build_and_validate(&c, &pool, &[cert("top")], &[c2], u64::MAX, &opts());
+            }
+        });
+    }
 }

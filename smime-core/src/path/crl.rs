@@ -35,8 +35,8 @@ use x509_cert::time::Time;
 
 use super::cert_info::{CertInfo, MAX_LIST, OID_AKI, OID_CRLDP, OID_IAN};
 use super::names::CanonName;
+use super::verifier::Verifier;
 use crate::certificate::der_header;
-use crate::crypto::{AlgorithmPolicy, verify_signature};
 
 /// The largest CRL considered, in bytes.
 const MAX_CRL_SIZE: usize = 8 * 1024 * 1024;
@@ -106,6 +106,18 @@ impl Crl {
         }
         let issuer = CanonName::new(&raw.tbs.issuer);
         Some(Self { raw, tbs, issuer })
+    }
+
+    /// thisUpdate, in seconds since the epoch.
+    #[cfg(test)]
+    pub(crate) fn this_update(&self) -> u64 {
+        self.raw.tbs.this_update.to_unix_duration().as_secs()
+    }
+
+    /// Whether the CRL has no version field (v1).
+    #[cfg(test)]
+    pub(crate) fn is_v1(&self) -> bool {
+        self.raw.tbs.version.is_none()
     }
 
     /// Decodes a list, skipping what does not decode.
@@ -208,7 +220,7 @@ fn distribution_points(info: &CertInfo) -> Vec<DistributionPoint> {
 }
 
 /// Whether `signer` may sign `crl` and its key verifies it.
-fn signs(signer: &CrlSigner<'_>, crl: &Crl, aki: Option<&[u8]>, policy: &AlgorithmPolicy) -> bool {
+fn signs(signer: &CrlSigner<'_>, crl: &Crl, aki: Option<&[u8]>, verifier: &Verifier<'_>) -> bool {
     signer.name.matches(&crl.issuer)
         && signer.key_usage.is_none_or(KeyUsage::crl_sign)
         && match (aki, signer.ski) {
@@ -216,15 +228,9 @@ fn signs(signer: &CrlSigner<'_>, crl: &Crl, aki: Option<&[u8]>, policy: &Algorit
             _ => true,
         }
         && crl.raw.signature.as_bytes().is_some_and(|sig| {
-            verify_signature(
-                signer.spki,
-                &crl.raw.signature_algorithm,
-                None,
-                &crl.tbs,
-                sig,
-                policy,
-            )
-            .is_ok()
+            verifier
+                .verify(signer.spki, &crl.raw.signature_algorithm, &crl.tbs, sig)
+                .is_ok()
         })
 }
 
@@ -235,7 +241,7 @@ fn delegated<'a>(
     signers: &[CrlSigner<'_>],
     crl_issuer: &CanonName,
     time: u64,
-    policy: &AlgorithmPolicy,
+    verifier: &Verifier<'_>,
 ) -> Option<CrlSigner<'a>> {
     if !candidate.subject.matches(crl_issuer)
         || time < candidate.not_before
@@ -249,15 +255,14 @@ fn delegated<'a>(
     let issued = signers.iter().any(|s| {
         s.name.matches(&candidate.issuer)
             && s.key_usage.is_none_or(KeyUsage::key_cert_sign)
-            && verify_signature(
-                s.spki,
-                x509.signature_algorithm(),
-                None,
-                candidate.cert.tbs_der(),
-                sig,
-                policy,
-            )
-            .is_ok()
+            && verifier
+                .verify(
+                    s.spki,
+                    x509.signature_algorithm(),
+                    candidate.cert.tbs_der(),
+                    sig,
+                )
+                .is_ok()
     });
     issued.then(|| CrlSigner {
         name: &candidate.subject,
@@ -287,11 +292,11 @@ pub(crate) fn check(
     pool: &[CertInfo],
     crls: &[Crl],
     time: u64,
-    policy: &AlgorithmPolicy,
+    verifier: &Verifier<'_>,
 ) -> Status {
     let mut covered = 0u16;
     for crl in crls {
-        match evaluate(info, signers, pool, crls, crl, time, policy) {
+        match evaluate(info, signers, pool, crls, crl, time, verifier) {
             Some(Verdict::Revoked(r)) => return Status::Revoked(r),
             Some(Verdict::NotListed(reasons)) => covered |= reasons,
             None => {}
@@ -311,7 +316,7 @@ fn evaluate(
     all_crls: &[Crl],
     crl: &Crl,
     time: u64,
-    policy: &AlgorithmPolicy,
+    verifier: &Verifier<'_>,
 ) -> Option<Verdict> {
     if !crl.issuer.matches(&info.issuer) {
         return None;
@@ -320,10 +325,10 @@ fn evaluate(
     if tbs.this_update.to_unix_duration().as_secs() > time {
         return None;
     }
-    if let Some(next) = tbs.next_update {
-        if next.to_unix_duration().as_secs() < time {
-            return None;
-        }
+    if let Some(next) = tbs.next_update
+        && next.to_unix_duration().as_secs() < time
+    {
+        return None;
     }
     let mut aki: Option<Vec<u8>> = None;
     let mut idp: Option<IssuingDistributionPoint> = None;
@@ -375,12 +380,12 @@ fn evaluate(
     // A signer named like the CRL issuer whose key verifies it.
     let signed = signers
         .iter()
-        .any(|s| signs(s, crl, aki.as_deref(), policy))
+        .any(|s| signs(s, crl, aki.as_deref(), verifier))
         || pool.iter().any(|p| {
-            delegated(p, signers, &crl.issuer, time, policy)
-                .is_some_and(|s| signs(&s, crl, aki.as_deref(), policy))
+            delegated(p, signers, &crl.issuer, time, verifier)
+                .is_some_and(|s| signs(&s, crl, aki.as_deref(), verifier))
                 // The signer's own status, from CRLs the path's keys signed.
-                && check(p, signers, &[], all_crls, time, policy) == Status::Good
+                && check(p, signers, &[], all_crls, time, verifier) == Status::Good
         });
     if !signed {
         return None;

@@ -281,7 +281,7 @@ pub(crate) fn uri_host(uri: &str) -> Option<&str> {
 
 fn ip_matches(constraint: &[u8], name: &[u8]) -> bool {
     let half = constraint.len() / 2;
-    if half != name.len() || (half != 4 && half != 16) || constraint.len() % 2 != 0 {
+    if half != name.len() || (half != 4 && half != 16) || !constraint.len().is_multiple_of(2) {
         return false;
     }
     let (addr, mask) = constraint.split_at(half);

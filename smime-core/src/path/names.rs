@@ -91,7 +91,7 @@ pub(crate) fn value_text(atv: &AttributeTypeAndValue) -> Option<String> {
         0x14 => Some(bytes.iter().map(|&b| char::from(b)).collect()),
         // BMPString.
         0x1e => {
-            if bytes.len() % 2 != 0 {
+            if !bytes.len().is_multiple_of(2) {
                 return None;
             }
             let units = bytes.chunks_exact(2).map(|c| {
@@ -106,7 +106,7 @@ pub(crate) fn value_text(atv: &AttributeTypeAndValue) -> Option<String> {
         }
         // UniversalString.
         0x1c => {
-            if bytes.len() % 4 != 0 {
+            if !bytes.len().is_multiple_of(4) {
                 return None;
             }
             bytes

@@ -16,6 +16,10 @@ use super::cert_info::Extensions;
 /// anyPolicy (2.5.29.32.0).
 pub(crate) const ANY_POLICY: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.32.0");
 
+/// The most expected-policy comparisons per path: beyond it the tree
+/// counts as too large.
+const MAX_WORK: usize = 1_000_000;
+
 /// The most nodes a tree may hold.
 pub(crate) const MAX_NODES: usize = 1000;
 
@@ -59,6 +63,8 @@ pub(crate) struct PolicyState {
     policy_mapping: usize,
     inhibit_any_policy: usize,
     n: usize,
+    /// Expected-policy comparisons made so far (bounded by [`MAX_WORK`]).
+    work: usize,
 }
 
 impl PolicyState {
@@ -78,6 +84,7 @@ impl PolicyState {
             policy_mapping: if mapping_inhibit { 0 } else { start },
             inhibit_any_policy: if any_inhibit { 0 } else { start },
             n,
+            work: 0,
         }
     }
 
@@ -107,10 +114,10 @@ impl PolicyState {
     fn prune(&mut self, depth: usize) {
         for d in (0..depth).rev() {
             for idx in self.live_at(d) {
-                if !self.has_live_child(idx) {
-                    if let Some(n) = self.nodes.get_mut(idx) {
-                        n.alive = false;
-                    }
+                if !self.has_live_child(idx)
+                    && let Some(n) = self.nodes.get_mut(idx)
+                {
+                    n.alive = false;
                 }
             }
         }
@@ -156,7 +163,12 @@ impl PolicyState {
                     }
                     let mut matched = false;
                     for &par in &parents {
-                        let expects = self.nodes.get(par).is_some_and(|n| n.expected.contains(&p));
+                        let expected = self.nodes.get(par).map_or(&[][..], |n| &n.expected[..]);
+                        self.work = self.work.saturating_add(expected.len());
+                        if self.work > MAX_WORK {
+                            return Err(PolicyError::TooLarge);
+                        }
+                        let expects = expected.contains(&p);
                         if expects {
                             matched = true;
                             self.push(Node {

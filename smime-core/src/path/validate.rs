@@ -13,7 +13,7 @@ use super::name_constraints::NameConstraintState;
 use super::options::{RevocationMode, ValidationOptions};
 use super::policy_tree::PolicyState;
 use super::result::PathError;
-use crate::crypto::verify_signature;
+use super::verifier::Verifier;
 
 /// emailProtection (RFC 5280 §4.2.1.12).
 const EMAIL_PROTECTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.4");
@@ -28,6 +28,8 @@ pub(crate) struct Context<'a> {
     pub(crate) pool: &'a [CertInfo],
     pub(crate) time: u64,
     pub(crate) options: &'a ValidationOptions,
+    /// Signature checks under the call's budget.
+    pub(crate) verifier: Verifier<'a>,
 }
 
 /// Checks validity at `time` (both bounds inclusive).
@@ -120,18 +122,17 @@ pub(crate) fn validate(
             subject: subject.clone(),
             reason: crate::crypto::SignatureError::Malformed,
         })?;
-        verify_signature(
-            working_spki,
-            x509.signature_algorithm(),
-            None,
-            info.cert.tbs_der(),
-            sig,
-            &opts.algorithms,
-        )
-        .map_err(|reason| PathError::Signature {
-            subject: subject.clone(),
-            reason,
-        })?;
+        ctx.verifier
+            .verify(
+                working_spki,
+                x509.signature_algorithm(),
+                info.cert.tbs_der(),
+                sig,
+            )
+            .map_err(|reason| PathError::Signature {
+                subject: subject.clone(),
+                reason,
+            })?;
         // (a)(2) validity.
         check_time(info, ctx.time)?;
         // (a)(4) name chaining.
@@ -142,14 +143,7 @@ pub(crate) fn validate(
         }
         // (a)(3) revocation.
         if opts.revocation != RevocationMode::Off {
-            match crl::check(
-                info,
-                &signers,
-                ctx.pool,
-                ctx.crls,
-                ctx.time,
-                &opts.algorithms,
-            ) {
+            match crl::check(info, &signers, ctx.pool, ctx.crls, ctx.time, &ctx.verifier) {
                 Status::Good => {}
                 Status::Revoked(reason) => {
                     return Err(PathError::Revoked {
@@ -187,13 +181,14 @@ pub(crate) fn validate(
 
         if i == n {
             // End entity: RFC 8550 §4.4.2 key usage, §4.4.4 EKU.
-            if let Some(ku) = &ext.key_usage {
-                if !ku.digital_signature() && !ku.non_repudiation() {
-                    return Err(PathError::KeyUsage {
-                        subject: subject.clone(),
-                        usage: "digitalSignature or nonRepudiation",
-                    });
-                }
+            if let Some(ku) = &ext.key_usage
+                && !ku.digital_signature()
+                && !ku.non_repudiation()
+            {
+                return Err(PathError::KeyUsage {
+                    subject: subject.clone(),
+                    usage: "digitalSignature or nonRepudiation",
+                });
             }
             if opts.require_email_protection && !eku_allows_email(ext) {
                 return Err(PathError::ExtendedKeyUsage {
@@ -210,13 +205,13 @@ pub(crate) fn validate(
         policy
             .prepare(i, ext, info.self_issued())
             .map_err(|e| policy_error(subject, e))?;
-        if let Some(nc) = &ext.name_constraints {
-            if !names.add(nc) {
-                return Err(PathError::MalformedExtension {
-                    subject: subject.clone(),
-                    oid: "2.5.29.30".into(),
-                });
-            }
+        if let Some(nc) = &ext.name_constraints
+            && !names.add(nc)
+        {
+            return Err(PathError::MalformedExtension {
+                subject: subject.clone(),
+                oid: "2.5.29.30".into(),
+            });
         }
         // (k) a CA certificate: v3 with basicConstraints cA.
         if !info.is_ca() {
@@ -241,13 +236,13 @@ pub(crate) fn validate(
             max_path_length = max_path_length.min(usize::from(len));
         }
         // (n) keyCertSign.
-        if let Some(ku) = &ext.key_usage {
-            if !ku.key_cert_sign() {
-                return Err(PathError::KeyUsage {
-                    subject: subject.clone(),
-                    usage: "keyCertSign",
-                });
-            }
+        if let Some(ku) = &ext.key_usage
+            && !ku.key_cert_sign()
+        {
+            return Err(PathError::KeyUsage {
+                subject: subject.clone(),
+                usage: "keyCertSign",
+            });
         }
         working_spki = tbs.subject_public_key_info();
         working_name = &info.subject;
