@@ -1463,9 +1463,56 @@ const EXPECTED: &[(&str, bool)] = &[
     ("SignedMissingCRLTest1", false),               // 4.4.1, with --require-crl
 ];
 
-/// PKITS messages left out, with the reason. Empty until the path validator
-/// lands; the lead fills it (e.g. delta CRLs, indirect CRLs if unsupported).
-const EXCLUSIONS: &[(&str, &str)] = &[];
+/// PKITS messages left out, with the reason: what the library does not
+/// support (yet). Each is a known gap, listed in the smime-core docs.
+const EXCLUSIONS: &[(&str, &str)] = &[
+    // 4.1.4, 4.1.5: DSA is refused (RFC 8551 §2.2) and not implemented, also
+    // under --allow-legacy; the messages' SHA-1 digests are refused by default too.
+    ("SignedValidDSASignaturesTest4", "DSA not implemented"),
+    (
+        "SignedValidDSAParameterInheritanceTest5",
+        "DSA not implemented",
+    ),
+    // 4.2.3: notBefore 1950 in UTCTime; x509-cert 0.3's Time cannot hold a
+    // date before 1970, so the certificate does not decode.
+    (
+        "SignedValidpre2000UTCnotBeforeDateTest3",
+        "certificate dates before 1970 do not decode",
+    ),
+    // 4.14.22-25, 4.14.28-33: CRLs issued by another entity than the
+    // certificate's issuer (indirect CRLs, cRLIssuer in distribution points).
+    (
+        "SignedValidIDPwithindirectCRLTest22",
+        "indirect CRLs not supported",
+    ),
+    (
+        "SignedValidIDPwithindirectCRLTest24",
+        "indirect CRLs not supported",
+    ),
+    (
+        "SignedValidIDPwithindirectCRLTest25",
+        "indirect CRLs not supported",
+    ),
+    (
+        "SignedValidcRLIssuerTest28",
+        "cRLIssuer (indirect CRLs) not supported",
+    ),
+    (
+        "SignedValidcRLIssuerTest29",
+        "cRLIssuer (indirect CRLs) not supported",
+    ),
+    (
+        "SignedValidcRLIssuerTest30",
+        "cRLIssuer (indirect CRLs) not supported",
+    ),
+    (
+        "SignedValidcRLIssuerTest33",
+        "cRLIssuer (indirect CRLs) not supported",
+    ),
+    // 4.15.4, 4.15.5: delta CRLs are not read.
+    ("SignedInvaliddeltaCRLTest4", "delta CRLs not supported"),
+    ("SignedValiddeltaCRLTest5", "delta CRLs not supported"),
+];
 
 /// Whether a PKITS message (file stem) should validate: [`EXPECTED`], else
 /// its name. `None`: the name says nothing (a new PKITS message).

@@ -10,7 +10,11 @@ const NOW: u64 = 1_800_000_000;
 
 fn verify(c: &mut Criterion) {
     let anchors = Certificate::from_pem(include_bytes!("../samples/ca.pem")).unwrap();
-    let trust = TrustInputs { anchors: &anchors, certificates: &[], crls: &[] };
+    let trust = TrustInputs {
+        anchors: &anchors,
+        certificates: &[],
+        crls: &[],
+    };
     let options = VerifyOptions::default();
     let mut group = c.benchmark_group("smime_verify_10k");
     for (name, message) in [

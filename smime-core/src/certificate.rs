@@ -178,8 +178,7 @@ mod tests {
         clippy::unwrap_used,
         clippy::expect_used,
         clippy::panic,
-        clippy::indexing_slicing,
-        clippy::disallowed_methods
+        clippy::indexing_slicing
     )]
     use super::*;
 

@@ -38,10 +38,10 @@ pub use cms::{
 };
 pub use crypto::{AlgorithmPolicy, DigestAlgorithm, MAX_RSA_BITS, SignatureError};
 pub use mailsec_message;
+pub use mime::{MAX_SMIME_MESSAGE_SIZE, SmimeEntity, SmimeMimeError, find_smime};
 pub use path::{
     ChainStatus, PathError, PathValidation, RevocationMode, ValidationOptions, validate_path,
 };
-pub use mime::{MAX_SMIME_MESSAGE_SIZE, SmimeEntity, SmimeMimeError, find_smime};
 pub use sender::{address_matches, certificate_email_addresses, message_sender_addresses};
 pub use verify::{
     SignatureFailure, SignatureStatus, SignedForm, SignerReport, TrustInputs, VerifyError,

@@ -13,6 +13,9 @@ use crate::mime::{SmimeEntity, SmimeMimeError, find_smime};
 use crate::path::{ChainStatus, PathError, RevocationMode, ValidationOptions, validate_path};
 use crate::sender::{address_matches, certificate_email_addresses, message_sender_addresses};
 
+/// The signed entity of a multipart/signed: CRLF canonical, and as received.
+type SignedEntity<'a> = (Cow<'a, [u8]>, &'a [u8]);
+
 /// What the caller trusts and adds: anchors, extra certificates, CRLs.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct TrustInputs<'a> {
@@ -105,7 +108,9 @@ pub enum SignatureFailure {
     CertificateNotFound,
     /// No certificate matches, and some of the message's certificates did
     /// not decode: the signer's was probably among them.
-    #[error("the signer's certificate was not found; {count} of the message's certificates do not decode (first: {first})")]
+    #[error(
+        "the signer's certificate was not found; {count} of the message's certificates do not decode (first: {first})"
+    )]
     CertificateUndecodable {
         /// How many did not decode.
         count: usize,
@@ -117,7 +122,9 @@ pub enum SignatureFailure {
     Signer(SignerError),
     /// A multipart/signed whose SignedData also carries content
     /// (CVE-2018-18509): the signature covers that content, not the part shown.
-    #[error("the detached signature carries content of its own: the signed part is not what it covers")]
+    #[error(
+        "the detached signature carries content of its own: the signed part is not what it covers"
+    )]
     DetachedWithContent,
 }
 
@@ -173,20 +180,26 @@ pub fn verify_message(
     options: &VerifyOptions,
 ) -> Result<VerifyReport, VerifyError> {
     let entity = find_smime(message)?;
-    let (form, cms, detached): (SignedForm, Cow<'_, [u8]>, Option<(Cow<'_, [u8]>, &[u8])>) =
-        match entity {
-            SmimeEntity::Detached { signed_raw, signed_canonical, signature, .. } => {
-                (SignedForm::Detached, Cow::Owned(signature), Some((signed_canonical, signed_raw)))
-            }
-            SmimeEntity::Opaque { cms, smime_type } => {
-                let form = if smime_type.as_deref() == Some("certs-only") {
-                    SignedForm::CertsOnly
-                } else {
-                    SignedForm::Opaque
-                };
-                (form, Cow::Owned(cms), None)
-            }
-        };
+    let (form, cms, detached): (SignedForm, Vec<u8>, Option<SignedEntity<'_>>) = match entity {
+        SmimeEntity::Detached {
+            signed_raw,
+            signed_canonical,
+            signature,
+            ..
+        } => (
+            SignedForm::Detached,
+            signature,
+            Some((signed_canonical, signed_raw)),
+        ),
+        SmimeEntity::Opaque { cms, smime_type } => {
+            let form = if smime_type.as_deref() == Some("certs-only") {
+                SignedForm::CertsOnly
+            } else {
+                SignedForm::Opaque
+            };
+            (form, cms, None)
+        }
+    };
     match content_kind(&cms)? {
         ContentKind::SignedData => {}
         ContentKind::EnvelopedData => return Err(VerifyError::Encrypted("enveloped-data")),
@@ -229,9 +242,17 @@ pub fn verify_message(
         },
     };
 
-    let pool: Vec<&Certificate> = signed.certificates.iter().chain(trust.certificates).collect();
-    let intermediates: Vec<Certificate> =
-        signed.certificates.iter().chain(trust.certificates).cloned().collect();
+    let pool: Vec<&Certificate> = signed
+        .certificates
+        .iter()
+        .chain(trust.certificates)
+        .collect();
+    let intermediates: Vec<Certificate> = signed
+        .certificates
+        .iter()
+        .chain(trust.certificates)
+        .cloned()
+        .collect();
     let mut crls: Vec<Vec<u8>> = trust.crls.to_vec();
     if options.use_message_crls && options.validation.revocation != RevocationMode::Off {
         crls.extend(signed.crls.iter().cloned());
@@ -256,19 +277,23 @@ pub fn verify_message(
         };
         match &certificate {
             None => {
-                signer_report.signature_error = Some(match signed.undecodable_certificates.first() {
-                    Some((_, first)) => SignatureFailure::CertificateUndecodable {
-                        count: signed.undecodable_certificates.len(),
-                        first: first.clone(),
-                    },
-                    None => SignatureFailure::CertificateNotFound,
-                });
+                signer_report.signature_error =
+                    Some(match signed.undecodable_certificates.first() {
+                        Some((_, first)) => SignatureFailure::CertificateUndecodable {
+                            count: signed.undecodable_certificates.len(),
+                            first: first.clone(),
+                        },
+                        None => SignatureFailure::CertificateNotFound,
+                    });
             }
             Some(cert) => {
                 signer_report.emails = certificate_email_addresses(cert);
                 signer_report.subject = Some(cert.subject_string());
                 signer_report.sender_match = report.sender_addresses.iter().any(|from| {
-                    signer_report.emails.iter().any(|mine| address_matches(from, mine))
+                    signer_report
+                        .emails
+                        .iter()
+                        .any(|mine| address_matches(from, mine))
                 });
                 if detached_with_content {
                     signer_report.signature_error = Some(SignatureFailure::DetachedWithContent);

@@ -547,15 +547,20 @@ fn smime_step(out: &mut String) -> Result<(), Failure> {
     out.push_str(
         "\n8. S/MIME (RFC 8551, RFC 8550): a merchant's signed mail, made by OpenSSL, verified\n",
     );
-    let fail = |what: &str, e: &dyn std::fmt::Display| {
-        Failure::new(format!("S/MIME demo, {what}: {e}"))
-    };
+    let fail =
+        |what: &str, e: &dyn std::fmt::Display| Failure::new(format!("S/MIME demo, {what}: {e}"));
     let anchors = Certificate::from_pem(SMIME_CA).map_err(|e| fail("CA", &e))?;
-    let trusted = TrustInputs { anchors: &anchors, certificates: &[], crls: &[] };
+    let trusted = TrustInputs {
+        anchors: &anchors,
+        certificates: &[],
+        crls: &[],
+    };
     let untrusted = TrustInputs::default();
     let options = VerifyOptions::default();
     let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    let tampered = text(SMIME_SIGNED_RSA).replace("has shipped", "is cancelled").into_bytes();
+    let tampered = text(SMIME_SIGNED_RSA)
+        .replace("has shipped", "is cancelled")
+        .into_bytes();
     let spoofed = text(SMIME_SIGNED_RSA)
         .replacen("merchant@shop.example>", "billing@shop.example>", 1)
         .into_bytes();
@@ -567,8 +572,8 @@ fn smime_step(out: &mut String) -> Result<(), Failure> {
         ("CA not trusted", SMIME_SIGNED_RSA, &untrusted),
     ];
     for (label, message, trust) in cases {
-        let report = verify_message(message, trust, SMIME_NOW, &options)
-            .map_err(|e| fail(label, &e))?;
+        let report =
+            verify_message(message, trust, SMIME_NOW, &options).map_err(|e| fail(label, &e))?;
         for signer in &report.signers {
             let signature = match signer.signature {
                 SignatureStatus::Valid => "valid",
@@ -585,14 +590,14 @@ fn smime_step(out: &mut String) -> Result<(), Failure> {
                 if signer.sender_match { "matches" } else { "differs" },
             ));
         }
-        if label == "RSA-2048, as sent" {
-            if let Some(signer) = report.signers.first() {
-                out.push_str(&format!(
-                    "   signer {} <{}>\n",
-                    signer.subject.as_deref().unwrap_or("?"),
-                    signer.emails.join(", ")
-                ));
-            }
+        if label == "RSA-2048, as sent"
+            && let Some(signer) = report.signers.first()
+        {
+            out.push_str(&format!(
+                "   signer {} <{}>\n",
+                signer.subject.as_deref().unwrap_or("?"),
+                signer.emails.join(", ")
+            ));
         }
     }
     Ok(())

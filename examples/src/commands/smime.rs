@@ -48,7 +48,9 @@ fn load_crls(paths: &[PathBuf]) -> Result<Vec<Vec<u8>>, Failure> {
             let mut rest = text;
             while let Some(start) = rest.find("-----BEGIN X509 CRL-----") {
                 let after = &rest[start..];
-                let end = after.find("-----END X509 CRL-----").ok_or_else(|| bad("BEGIN without END"))?;
+                let end = after
+                    .find("-----END X509 CRL-----")
+                    .ok_or_else(|| bad("BEGIN without END"))?;
                 let block = &after[..end + "-----END X509 CRL-----".len()];
                 let (label, der) = pem_decode(block).ok_or_else(|| bad("malformed PEM"))?;
                 if label != "X509 CRL" {
@@ -74,13 +76,18 @@ fn load_crls(paths: &[PathBuf]) -> Result<Vec<Vec<u8>>, Failure> {
 fn pem_decode(block: &str) -> Option<(String, Vec<u8>)> {
     use base64::Engine as _;
     let first = block.lines().next()?;
-    let label = first.strip_prefix("-----BEGIN ")?.strip_suffix("-----")?.to_owned();
+    let label = first
+        .strip_prefix("-----BEGIN ")?
+        .strip_suffix("-----")?
+        .to_owned();
     let body: String = block
         .lines()
         .filter(|l| !l.starts_with("-----") && !l.contains(':'))
         .map(str::trim)
         .collect();
-    let der = base64::engine::general_purpose::STANDARD.decode(body).ok()?;
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(body)
+        .ok()?;
     Some((label, der))
 }
 
@@ -104,7 +111,11 @@ pub(crate) fn verify(args: &VerifyArgs<'_>) -> Result<(), Failure> {
     };
     // The message's own CRLs count only where the caller asked for revocation.
     options.use_message_crls = !crls.is_empty() || args.require_crl;
-    let trust = TrustInputs { anchors: &anchors, certificates: &extra, crls: &crls };
+    let trust = TrustInputs {
+        anchors: &anchors,
+        certificates: &extra,
+        crls: &crls,
+    };
     let report = verify_message(&message, &trust, now(args.now), &options)
         .map_err(|e| Failure::new(format!("smime verify: {e}")))?;
 
@@ -131,10 +142,10 @@ pub(crate) fn verify(args: &VerifyArgs<'_>) -> Result<(), Failure> {
                 "subject": s.subject.clone().unwrap_or_default(),
                 "reason": s.reason,
             });
-            if let (Some(attrs), Some(obj)) = (&s.attributes, value.as_object_mut()) {
-                if let Some(t) = attrs.signing_time {
-                    obj.insert("signing_time".into(), json!(t));
-                }
+            if let (Some(attrs), Some(obj)) = (&s.attributes, value.as_object_mut())
+                && let Some(t) = attrs.signing_time
+            {
+                obj.insert("signing_time".into(), json!(t));
             }
             value
         })
