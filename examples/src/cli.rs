@@ -214,9 +214,14 @@ pub(crate) enum SmimeCommand {
         /// Write the signed MIME entity here when a signature over it is valid.
         #[arg(long = "content-out")]
         content_out: Option<PathBuf>,
-        /// Accept legacy algorithms (MD5, SHA-1, DSA, small RSA keys).
-        #[arg(long = "allow-legacy")]
+        /// Accept legacy algorithms for old archives: SHA-1 and RSA keys from
+        /// 1024 bits (MD5 and DSA stay refused).
+        #[arg(long = "allow-legacy", alias = "legacy")]
         allow_legacy: bool,
+        /// A certificate whose issuer has no CRL among those given (or in the
+        /// message) makes the chain invalid, instead of being left unchecked.
+        #[arg(long = "require-crl")]
+        require_crl: bool,
         /// The message (path, or - / absent for standard input).
         message: Option<PathBuf>,
     },

@@ -58,6 +58,28 @@ fn main() -> ExitCode {
             }
             None => finish(Output::Json, commands::dmarc::run(&args)),
         },
+        Command::Smime(SmimeCommand::Verify {
+            trust,
+            certs,
+            crl,
+            now,
+            content_out,
+            allow_legacy,
+            require_crl,
+            message,
+        }) => finish(
+            Output::Json,
+            commands::smime::verify(&commands::smime::VerifyArgs {
+                trust: &trust,
+                certs: &certs,
+                crl: &crl,
+                now: &now,
+                content_out: content_out.as_deref(),
+                allow_legacy,
+                require_crl,
+                message: message.as_deref(),
+            }),
+        ),
         Command::Smime(cmd) => {
             let (name, output) = match cmd {
                 SmimeCommand::Sign { .. } => ("smime sign", Output::Text),

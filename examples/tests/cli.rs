@@ -168,8 +168,6 @@ fn pending_commands_say_so_after_loading_their_fixture() {
         Some(b""),
     );
     assert_input_failure(&out, "DNS fixture");
-    let out = mailsec(&["smime", "verify", "-"], Some(b""));
-    assert_input_failure(&out, "not implemented yet");
 }
 
 #[test]

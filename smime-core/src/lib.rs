@@ -23,12 +23,27 @@ extern crate alloc;
 
 mod certificate;
 mod cms;
-#[allow(dead_code)] // Until the cms and path modules that call it land.
 mod crypto;
 mod mime;
 mod path;
 mod sender;
+mod verify;
 
 pub use certificate::{Certificate, CertificateError, MAX_CERTIFICATE_SIZE};
+pub use cms::{
+    CmsError, ContentKind, EncryptionKeyPreference, EssCertId, EssCertIdV2, IssuerSerial,
+    MAX_ATTRIBUTES, MAX_CERTIFICATES, MAX_CMS_SIZE, MAX_CRLS, MAX_SIGNER_INFOS, ReceiptRequest,
+    ReceiptsFrom, RecipientKeyIdentifier, SignedAttributes, SignedData, SignerError, SignerId,
+    SignerInfo, SigningCertificate, SigningCertificateV2, SmimeCapability, content_kind,
+};
 pub use crypto::{AlgorithmPolicy, DigestAlgorithm, MAX_RSA_BITS, SignatureError};
 pub use mailsec_message;
+pub use mime::{MAX_SMIME_MESSAGE_SIZE, SmimeEntity, SmimeMimeError, find_smime};
+pub use path::{
+    ChainStatus, PathError, PathValidation, RevocationMode, ValidationOptions, validate_path,
+};
+pub use sender::{address_matches, certificate_email_addresses, message_sender_addresses};
+pub use verify::{
+    SignatureFailure, SignatureStatus, SignedForm, SignerReport, TrustInputs, VerifyError,
+    VerifyOptions, VerifyReport, verify_message,
+};

@@ -8,5 +8,6 @@ pub(crate) mod dns;
 pub(crate) mod message;
 pub(crate) mod mta_sts;
 pub(crate) mod pending;
+pub(crate) mod smime;
 pub(crate) mod spf;
 pub(crate) mod tlsrpt;

@@ -1,2 +1,102 @@
 //! Certificate path building and validation (RFC 5280 §6.1, RFC 4158),
 //! with the S/MIME profile of RFC 8550.
+//!
+//! [`validate_path`] builds candidate paths from the end entity through the
+//! given intermediates to one of the given trust anchors and validates each
+//! until one passes. Anchors are trust anchor information (RFC 5280
+//! §6.1.1(d)): only their name and public key are used; their own validity
+//! and extensions are not checked. An end entity that is itself an anchor
+//! is valid only when its exact encoding is among the anchors.
+//!
+//! # Validation (RFC 5280 §6.1)
+//!
+//! Every certificate signature is checked over the received tbsCertificate
+//! bytes with [`ValidationOptions::algorithms`]; validity (both bounds
+//! inclusive), name chaining (RFC 5280 §7.1 comparison), basicConstraints
+//! and pathLenConstraint (self-issued intermediates not counted), keyUsage
+//! (keyCertSign on CAs; digitalSignature or nonRepudiation on the end
+//! entity, RFC 8550 §4.4.2), name constraints (directoryName, rfc822Name
+//! also against the subject's emailAddress attributes, dNSName, URI host,
+//! iPAddress), the valid_policy_tree with mappings, policyConstraints and
+//! inhibitAnyPolicy (at most 1,000 nodes), unknown critical extensions, and
+//! the end entity's extendedKeyUsage (RFC 8550 §4.4.4).
+//!
+//! # Revocation (RFC 5280 §6.3, simplified)
+//!
+//! Only the caller's CRLs (v1 and v2) are used. A CRL applies to a
+//! certificate when its issuer name equals the certificate's issuer, its
+//! authorityKeyIdentifier (if any) matches, it is current (thisUpdate <=
+//! time <= nextUpdate) and its signature verifies with the key of a
+//! certificate of the path named like the CRL issuer, or with a separate
+//! CRL-signing certificate among the intermediates that a certificate of
+//! the path issued (checked one level deep, its own status included).
+//! Issuing distribution point scopes (user/CA/attribute certificates,
+//! onlySomeReasons, distribution point names) are honoured. Under
+//! [`RevocationMode::WhereAvailable`] a certificate without a usable CRL
+//! (none, or only unusable ones) is listed in
+//! [`PathValidation::unchecked_revocation`].
+//!
+//! # Limits
+//!
+//! At most 64 complete paths are validated, 4,096 search steps taken and
+//! 4,096 signatures checked per call; at most 1,024 candidate certificates,
+//! 512 CRLs, 64 extensions per certificate and 256 entries per list-valued
+//! extension are considered.
+//!
+//! # Not supported
+//!
+//! DSA (and its parameter inheritance), indirect CRLs (indirectCRL,
+//! cRLIssuer, certificateIssuer entries), delta CRLs, OCSP, certificates
+//! dated before 1970 (the decoder's limit).
+
+mod build;
+mod cert_info;
+mod crl;
+mod name_constraints;
+mod names;
+mod options;
+mod policy_tree;
+mod result;
+mod validate;
+mod verifier;
+
+use alloc::vec::Vec;
+
+pub use options::{RevocationMode, ValidationOptions};
+pub use result::{ChainStatus, PathError, PathValidation};
+
+use crate::certificate::Certificate;
+
+/// Builds a path from `end_entity` to one of `anchors` and validates it at
+/// `time_unix` (seconds since the Unix epoch).
+///
+/// `intermediates` are candidate issuers (the message's certificates and
+/// the caller's, together); `crls` are DER-encoded CRLs used according to
+/// [`ValidationOptions::revocation`]. If any path validates the result is
+/// [`ChainStatus::Valid`]; otherwise the most relevant failure is reported:
+/// [`ChainStatus::Invalid`] when some path reached an anchor,
+/// [`ChainStatus::Untrusted`] when none did.
+///
+/// Anchors contribute only their name and key (their own validity and
+/// extensions are not checked). An end entity that is itself an anchor is
+/// valid only when its exact encoding is among `anchors`.
+///
+/// Revocation uses only `crls` (v1 or v2): a CRL applies when its issuer
+/// equals the certificate's issuer, it is current at `time_unix`, and its
+/// signature verifies with a key of the path named like the CRL issuer (or
+/// a CRL-signing certificate among `intermediates` that such a key issued).
+/// Indirect and delta CRLs are not supported (such CRLs are not used).
+///
+/// Work is bounded: at most 64 complete paths, 4,096 search steps and
+/// 4,096 signature checks per call; beyond that the result carries
+/// [`PathError::SearchLimit`].
+pub fn validate_path(
+    end_entity: &Certificate,
+    intermediates: &[Certificate],
+    anchors: &[Certificate],
+    crls: &[Vec<u8>],
+    time_unix: u64,
+    options: &ValidationOptions,
+) -> PathValidation {
+    build::build_and_validate(end_entity, intermediates, anchors, crls, time_unix, options)
+}
