@@ -293,10 +293,12 @@ impl SpfEvaluator {
             identity,
             config,
             time,
-            frames: Vec::new(),
+            // Both are needed by every check of a usable domain: made at the
+            // size their first push would give them, without the growing.
+            frames: Vec::with_capacity(4),
             dns_terms: 0,
             void_lookups: 0,
-            queries: Vec::new(),
+            queries: Vec::with_capacity(4),
             answered: 0,
             answers: Vec::new(),
             spare_answers: Vec::new(),
