@@ -1,5 +1,6 @@
 //! What the resolver answers, with the distinctions the mail RFCs need.
 
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -28,7 +29,12 @@ pub enum Outcome {
     /// The name exists and has records of the asked type (the resolver has
     /// already followed CNAMEs). Resolvers report an empty answer section as
     /// [`Outcome::NoData`]; consumers treat an empty list the same way.
-    Records(Vec<Record>),
+    ///
+    /// The list is shared, so that answering from a cache or from memory
+    /// ([`MemoryResolver`](crate::MemoryResolver)), and cloning an answer,
+    /// copies no record. Build it from a vector with `Arc::from(records)`
+    /// (or [`Answer::records`]).
+    Records(Arc<[Record]>),
     /// The name does not exist (RCODE 3, NXDOMAIN).
     NxDomain,
     /// The name exists but has no record of the asked type (NOERROR, empty answer).
@@ -60,6 +66,16 @@ pub struct Answer {
 impl Answer {
     /// An unauthenticated answer with these records; [`Outcome::NoData`] when `records` is empty.
     pub fn records(records: Vec<Record>) -> Answer {
+        if records.is_empty() {
+            return Answer::no_data();
+        }
+        Answer::shared_records(Arc::from(records))
+    }
+
+    /// [`Answer::records`] for a list already shared (a cache's or a
+    /// [`MemoryResolver`](crate::MemoryResolver)'s): the records are not
+    /// copied. [`Outcome::NoData`] when `records` is empty.
+    pub fn shared_records(records: Arc<[Record]>) -> Answer {
         if records.is_empty() {
             return Answer::no_data();
         }
@@ -203,7 +219,7 @@ mod tests {
     fn empty_records_are_nodata() {
         assert_eq!(Answer::records(vec![]).outcome, Outcome::NoData);
         let careless = Answer {
-            outcome: Outcome::Records(vec![]),
+            outcome: Outcome::Records(Arc::from(vec![])),
             ..Answer::no_data()
         };
         assert!(careless.is_void());

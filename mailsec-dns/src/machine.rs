@@ -89,6 +89,16 @@ pub trait DnsMachine {
     /// The answers to the last [`Step::NeedDns`] batch, in the same order.
     fn provide(&mut self, answers: Vec<Answer>) -> Result<(), ProvideError>;
 
+    /// A vector to gather the next batch's answers in. [`drive`] and
+    /// [`drive_with_clock`] ask for it before each poll and hand the answers
+    /// back in it, so a machine that keeps a vector [`provide`](Self::provide)
+    /// gave it can return it here and spare the driver an allocation per
+    /// batch. What it holds does not matter: the driver clears it first. The
+    /// default returns a new vector, which allocates nothing until filled.
+    fn answer_buffer(&mut self) -> Vec<Answer> {
+        Vec::new()
+    }
+
     /// Tells the machine the current time, in seconds, before it is polled.
     /// Machines with a time limit (SPF's elapsed-time limit, RFC 7208 §4.6.4)
     /// compare it with the deadline they were given, so it must come from the
@@ -143,10 +153,15 @@ where
         if let Some(clock) = clock.as_mut() {
             machine.set_now(clock());
         }
-        let answers = match machine.poll() {
+        // The machine's spare vector, if it has one: no allocation per batch.
+        let mut answers = machine.answer_buffer();
+        match machine.poll() {
             Step::Done(out) => return Ok(out),
-            Step::NeedDns(queries) => queries.iter().map(|q| resolver.lookup(q)).collect(),
-        };
+            Step::NeedDns(queries) => {
+                answers.clear();
+                answers.extend(queries.iter().map(|q| resolver.lookup(q)));
+            }
+        }
         machine.provide(answers)?;
     }
 }

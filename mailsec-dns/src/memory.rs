@@ -1,6 +1,7 @@
 //! A resolver that answers from records held in memory.
 
 use alloc::collections::{BTreeMap, BTreeSet};
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::future::Future;
 
@@ -16,7 +17,36 @@ pub const MAX_CNAME_CHAIN: usize = 8;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Entry {
     records: Vec<Record>,
+    /// The records of each type held, as lists that answers share.
+    by_type: Vec<(RecordType, Arc<[Record]>)>,
     timeout: bool,
+}
+
+impl Entry {
+    fn add(&mut self, record: Record) {
+        let record_type = record.record_type();
+        self.records.push(record);
+        // The list of that type, built again (records are added while a
+        // zone is set up, answered from many times).
+        let list: Arc<[Record]> = self
+            .records
+            .iter()
+            .filter(|r| r.record_type() == record_type)
+            .cloned()
+            .collect();
+        match self.by_type.iter_mut().find(|(t, _)| *t == record_type) {
+            Some((_, old)) => *old = list,
+            None => self.by_type.push((record_type, list)),
+        }
+    }
+
+    /// The records of `record_type` (none: empty).
+    fn of_type(&self, record_type: RecordType) -> Option<&Arc<[Record]>> {
+        self.by_type
+            .iter()
+            .find(|(t, _)| *t == record_type)
+            .map(|(_, list)| list)
+    }
 }
 
 /// A resolver over a fixed set of records: for tests, fixtures, examples, and
@@ -50,7 +80,7 @@ impl MemoryResolver {
     /// duplicates, and the openspf suite tests that two identical SPF records
     /// are still two (RFC 7208 §4.5).
     pub fn add(&mut self, name: Name, record: Record) {
-        self.names.entry(name).or_default().records.push(record);
+        self.names.entry(name).or_default().add(record);
     }
 
     /// Makes `name` exist without adding a record (lookups give NODATA).
@@ -101,14 +131,9 @@ impl MemoryResolver {
                     .with_authenticated(authenticated)
                     .with_canonical_name(canonical(name));
             };
-            let matching: Vec<Record> = entry
-                .records
-                .iter()
-                .filter(|r| r.record_type() == query.record_type)
-                .cloned()
-                .collect();
-            if !matching.is_empty() {
-                return Answer::records(matching)
+            if let Some(matching) = entry.of_type(query.record_type) {
+                // Shared with the zone: no record is copied.
+                return Answer::shared_records(Arc::clone(matching))
                     .with_authenticated(authenticated)
                     .with_canonical_name(canonical(name));
             }
@@ -275,7 +300,7 @@ mod tests {
             .cloned()
             .collect();
         if !of_type.is_empty() {
-            return (Outcome::Records(of_type), here);
+            return (Outcome::Records(Arc::from(of_type)), here);
         }
         let cname = records.iter().find(|r| matches!(r, Record::Cname(_)));
         if let (true, Some(Record::Cname(target))) = (t != RecordType::Cname, cname) {

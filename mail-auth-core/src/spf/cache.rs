@@ -144,6 +144,13 @@ impl core::hash::Hasher for TextHasher {
         self.state = folded_multiply(word(a) ^ self.state, word(b) ^ self.key ^ len);
     }
 
+    fn write_usize(&mut self, n: usize) {
+        // The length that `[u8]` hashes before its bytes: one multiply, not
+        // a padded 16-byte block.
+        let n = u64::try_from(n).unwrap_or(u64::MAX);
+        self.state = folded_multiply(n ^ self.state, self.key ^ MULTIPLIER);
+    }
+
     fn finish(&self) -> u64 {
         folded_multiply(self.state, MULTIPLIER.rotate_left(29))
     }

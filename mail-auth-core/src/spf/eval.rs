@@ -218,6 +218,8 @@ pub struct SpfEvaluator {
     /// The answers to `queries[..answered]`: the caller's batches, appended
     /// (the first batch's vector is kept as it came).
     answers: Vec<Answer>,
+    /// The vector of an earlier batch, for [`DnsMachine::answer_buffer`].
+    spare_answers: Vec<Answer>,
     /// Whether each pending query counts as a void lookup when void.
     pending_counts_void: VoidFlags,
     /// The explanation lookup after a top-level `fail`.
@@ -291,12 +293,15 @@ impl SpfEvaluator {
             identity,
             config,
             time,
-            frames: Vec::new(),
+            // Both are needed by every check of a usable domain: made at the
+            // size their first push would give them, without the growing.
+            frames: Vec::with_capacity(4),
             dns_terms: 0,
             void_lookups: 0,
-            queries: Vec::new(),
+            queries: Vec::with_capacity(4),
             answered: 0,
             answers: Vec::new(),
+            spare_answers: Vec::new(),
             pending_counts_void: VoidFlags::default(),
             explaining: None,
             outcome: None,
@@ -1133,14 +1138,27 @@ impl DnsMachine for SpfEvaluator {
             }
         }
         self.pending_counts_void.clear();
-        if self.answers.is_empty() {
+        let spare = if self.answers.is_empty() {
             // The usual case, one batch per term: the caller's vector is kept.
-            self.answers = answers;
+            core::mem::replace(&mut self.answers, answers)
         } else {
-            self.answers.extend(answers);
+            let mut answers = answers;
+            self.answers.append(&mut answers);
+            answers
+        };
+        // The emptied vector goes back to the driver (`answer_buffer`).
+        if self.spare_answers.capacity() <= spare.capacity() {
+            self.spare_answers = spare;
         }
         self.answered = self.queries.len();
         Ok(())
+    }
+
+    fn answer_buffer(&mut self) -> Vec<Answer> {
+        // The vector of an earlier batch (the driver asks before the last
+        // batch's answers are read, so that one is still in use): two
+        // vectors take turns instead of a new one per batch.
+        core::mem::take(&mut self.spare_answers)
     }
 
     fn set_now(&mut self, now: u64) {
