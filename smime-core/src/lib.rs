@@ -7,8 +7,74 @@
 //!
 //! # Status
 //!
-//! Verification is being built (CMS SignedData, path validation, sender
-//! binding). Signing and encryption land with later issues.
+//! Verification is here; signing, the certificate store, encryption and
+//! decryption land with later issues.
+//!
+//! # Verifying a message
+//!
+//! [`verify_message`] takes the whole message, the caller's trust inputs
+//! ([`TrustInputs`]: anchors, extra certificates, CRLs), the time of
+//! validation and [`VerifyOptions`], and returns a [`VerifyReport`] with one
+//! [`SignerReport`] per SignerInfo, in their order:
+//!
+//! 1. **The S/MIME parts** ([`find_smime`]): `multipart/signed` (the signed
+//!    entity kept as received and in its CRLF canonical form, RFC 8551
+//!    §3.1.1; `micalg` is never trusted) or `application/pkcs7-mime`
+//!    (`signed-data`, `certs-only`), old `x-pkcs7-*` spellings included.
+//! 2. **The CMS** ([`SignedData::from_ber`]): DER or BER (indefinite lengths,
+//!    constructed strings), bounded. The signature over signed attributes is
+//!    checked against their *received* bytes with the `[0]` tag replaced by
+//!    SET (RFC 5652 §5.4), never a re-encoding. content-type and
+//!    message-digest are checked; signingCertificate(V2) must name the
+//!    signer's certificate; ESS receiptRequest, SMIMECapabilities and
+//!    SMIMEEncryptionKeyPreference are decoded and reported.
+//! 3. **Algorithms** ([`AlgorithmPolicy`]): RSA PKCS#1 v1.5, RSASSA-PSS
+//!    (parameters from the message), ECDSA P-256/P-384, Ed25519 (RFC 8419).
+//!    MD5, SHA-1, DSA and RSA under 2048 bits are refused by default;
+//!    [`AlgorithmPolicy::legacy`] opens SHA-1 and RSA from 1024 bits for archives.
+//! 4. **The path** ([`validate_path`]): built from the message's
+//!    certificates, the caller's and the anchors (names and AKI/SKI,
+//!    cross-signed CAs, several candidates, bounded), validated per RFC 5280
+//!    §6.1 at the caller's time, with revocation from the caller's CRLs
+//!    ([`RevocationMode`]) and the RFC 8550 §4.4.4 EKU rule.
+//! 5. **The sender** ([`address_matches`]): an address of the From field (any
+//!    mailbox) or the Sender field against the certificate's rfc822Name,
+//!    SmtpUTF8Mailbox and subject emailAddress (RFC 8550 §3). Domains compare
+//!    case-insensitively (U-labels equal their A-labels); local-parts compare
+//!    exactly, as RFC 5280 §7.5 says.
+//!
+//! A signer is verified when its signature is valid, its chain is valid and
+//! the sender matches. The signed content is handed back only when a
+//! signature over it is valid; a `multipart/signed` whose SignedData carries
+//! content of its own (the CVE-2018-18509 shape) has no valid signer.
+//!
+//! ```
+//! use smime_core::{Certificate, TrustInputs, VerifyOptions, verify_message};
+//!
+//! let anchors = Certificate::from_pem(include_bytes!("../samples/ca.pem"))?;
+//! let message = include_bytes!("../samples/signed-rsa.eml");
+//! let trust = TrustInputs { anchors: &anchors, certificates: &[], crls: &[] };
+//! // 2027-01-15: the time of validation is the caller's.
+//! let report = verify_message(message, &trust, 1_800_000_000, &VerifyOptions::default())?;
+//! assert!(report.verified);
+//! assert_eq!(report.signers[0].emails, ["merchant@shop.example"]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Dependencies, and why
+//!
+//! RustCrypto throughout: `x509-cert`, `cms` and `der` for the ASN.1 types
+//! (our own bounded BER reader where `der` is strict), `rsa` (0.10 line,
+//! the implicit-rejection release the decryption side needs), `p256`,
+//! `p384`, `ed25519-dalek`, `sha1`, `sha2`. `idna` compares internationalised
+//! domains. Path validation is our own: `certval` pins an older `rsa`
+//! pre-release that cannot live beside ours.
+//!
+//! # Known gaps
+//!
+//! DSA, indirect and delta CRLs, OCSP, and certificates dated before 1970
+//! (the `x509-cert` time type's limit) are not supported; NIST PKITS runs
+//! with those tests listed as exclusions.
 //!
 //! # What this crate does not do
 //!
