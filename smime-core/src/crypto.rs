@@ -832,9 +832,30 @@ mod tests {
     #[test]
     fn dsa_and_unknown_are_refused_not_panics() {
         let p = AlgorithmPolicy::legacy();
-        assert!(matches!(
+        assert_eq!(
+            scheme(&alg(oids::DSA_SHA1), None, &AlgorithmPolicy::default()),
+            Err(SignatureError::Refused("DSA (RFC 8551 §2.2)"))
+        );
+        assert_eq!(
             scheme(&alg(oids::DSA_SHA1), None, &p),
-            Err(SignatureError::Refused(_))
+            Ok(Scheme::Dsa(DigestAlgorithm::Sha1))
+        );
+        // DSA with SHA-1 needs SHA-1 too.
+        let dsa_only = AlgorithmPolicy {
+            allow_sha1: false,
+            ..AlgorithmPolicy::legacy()
+        };
+        assert_eq!(
+            scheme(&alg(oids::DSA_SHA1), None, &dsa_only),
+            Err(SignatureError::Refused("SHA-1"))
+        );
+        assert_eq!(
+            scheme(&alg(oids::DSA), Some(&alg(oids::SHA256)), &dsa_only),
+            Ok(Scheme::Dsa(DigestAlgorithm::Sha256))
+        );
+        assert!(matches!(
+            scheme(&alg(oids::DSA), None, &p),
+            Err(SignatureError::Unsupported(_))
         ));
         assert!(matches!(
             scheme(&alg(Oid::new_unwrap("1.2.3.4")), None, &p),
@@ -998,6 +1019,179 @@ mod tests {
             Err(SignatureError::Refused("SHA-1"))
         );
         assert_eq!(check_self_signed(&sha1, &AlgorithmPolicy::legacy()), Ok(()));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A DER INTEGER of a non-negative big-endian value.
+    fn der_uint(value: &[u8]) -> Vec<u8> {
+        der::asn1::UintRef::new(value).unwrap().to_der().unwrap()
+    }
+
+    fn dss_parms(p: &[u8], q: &[u8], g: &[u8]) -> der::Any {
+        let mut body = der_uint(p);
+        body.extend(der_uint(q));
+        body.extend(der_uint(g));
+        der::Any::new(der::Tag::Sequence, body).unwrap()
+    }
+
+    /// A DSA key and self-signed certificates made by OpenSSL: verified
+    /// under the legacy policy, refused by default, tampered ones fail, and
+    /// the key without its parameters verifies only with them inherited.
+    #[test]
+    fn openssl_made_dsa() {
+        use std::process::Command;
+        if Command::new("openssl").arg("version").output().is_err() {
+            eprintln!("skipped: openssl not found");
+            return;
+        }
+        let dir = std::env::temp_dir().join(format!("smime-crypto-dsa-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let params = dir.join("dsa.params");
+        let ok = Command::new("openssl")
+            .args(["genpkey", "-genparam", "-algorithm", "DSA", "-pkeyopt"])
+            .arg("dsa_paramgen_bits:2048")
+            .arg("-out")
+            .arg(&params)
+            .output()
+            .unwrap()
+            .status
+            .success();
+        assert!(ok, "DSA parameters");
+        let paramfile = params.to_str().unwrap();
+        let keygen = ["-paramfile", paramfile];
+        let legacy = AlgorithmPolicy::legacy();
+        let strict = AlgorithmPolicy::default();
+        let sha256 = openssl_cert(&dir, "dsa256", &keygen, &["-sha256"]).unwrap();
+        let sha1 = openssl_cert(&dir, "dsa1", &keygen, &["-sha1"]).unwrap();
+        for (name, cert) in [("dsa-with-sha256", &sha256), ("id-dsa-with-sha1", &sha1)] {
+            assert_eq!(check_self_signed(cert, &legacy), Ok(()), "{name}");
+            assert_eq!(
+                check_self_signed(cert, &strict),
+                Err(SignatureError::Refused("DSA (RFC 8551 §2.2)")),
+                "{name}"
+            );
+            let mut der = cert.der().to_vec();
+            let at = cert.tbs_der().len() / 2 + 4;
+            der[at] ^= 1;
+            if let Ok(bad) = crate::Certificate::from_der(&der) {
+                assert!(check_self_signed(&bad, &legacy).is_err(), "{name} tampered");
+            }
+        }
+        let x = sha256.x509();
+        let spki = x.tbs_certificate().subject_public_key_info();
+        let sig = x.signature().as_bytes().unwrap();
+        // Bare id-dsa with a separate digest algorithm (RFC 4134's form).
+        assert_eq!(
+            verify_signature(
+                spki,
+                &alg(oids::DSA),
+                Some(&alg(oids::SHA256)),
+                sha256.tbs_der(),
+                sig,
+                &legacy
+            ),
+            Ok(())
+        );
+        // Another digest than the one signed: no match.
+        assert_eq!(
+            verify_signature(
+                spki,
+                &alg(oids::DSA),
+                Some(&alg(oids::SHA224)),
+                sha256.tbs_der(),
+                sig,
+                &legacy
+            ),
+            Err(SignatureError::Mismatch)
+        );
+        // Parameters absent: refused alone, verifies when inherited.
+        let own = spki.algorithm.parameters.clone().unwrap();
+        let mut bare = spki.clone();
+        bare.algorithm.parameters = None;
+        let with = |inherited: Option<&der::Any>| {
+            verify_signature_with_inherited(
+                &bare,
+                x.signature_algorithm(),
+                None,
+                sha256.tbs_der(),
+                sig,
+                &legacy,
+                inherited,
+            )
+        };
+        assert!(matches!(with(None), Err(SignatureError::BadKey(_))));
+        assert_eq!(with(Some(&own)), Ok(()));
+        // Inherited parameters do not replace a key's own.
+        assert_eq!(
+            verify_signature_with_inherited(
+                spki,
+                x.signature_algorithm(),
+                None,
+                sha256.tbs_der(),
+                sig,
+                &legacy,
+                Some(&dss_parms(&[23], &[11], &[4])),
+            ),
+            Ok(())
+        );
+        // Other parameters: the key is not in their group, or the sizes are refused.
+        assert!(matches!(
+            with(Some(&dss_parms(&[23], &[11], &[4]))),
+            Err(SignatureError::DsaKeySize {
+                p_bits: 5,
+                q_bits: 4
+            })
+        ));
+        let mut p = alloc::vec![0xffu8; 640];
+        p[639] = 0xfd;
+        assert!(matches!(
+            with(Some(&dss_parms(&p, &[0xff; 20], &[2]))),
+            Err(SignatureError::DsaKeySize {
+                p_bits: 5120,
+                q_bits: 160
+            })
+        ));
+        assert!(with(Some(&der::Any::new(der::Tag::Null, Vec::new()).unwrap())).is_err());
+        assert!(with(Some(&der::Any::new(der::Tag::Sequence, alloc::vec![2, 1]).unwrap())).is_err());
+        // Malformed and out-of-range signature values.
+        let check = |signature: &[u8]| {
+            verify_signature(
+                spki,
+                x.signature_algorithm(),
+                None,
+                sha256.tbs_der(),
+                signature,
+                &legacy,
+            )
+        };
+        assert_eq!(check(&[]), Err(SignatureError::Malformed));
+        assert_eq!(check(&sig[..sig.len() - 1]), Err(SignatureError::Malformed));
+        let zeros = [0x30, 0x06, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00];
+        assert_eq!(check(&zeros), Err(SignatureError::Mismatch));
+        let mut long = alloc::vec![0x30, 0x82, 0x01, 0x06, 0x02, 0x81, 0x81, 0x01];
+        long.extend([0u8; 128]);
+        long.extend([0x02, 0x81, 0x81, 0x01]);
+        long.extend([0u8; 128]);
+        assert_eq!(check(&long), Err(SignatureError::Mismatch));
+        // A DSA signature algorithm with an RSA key, and the reverse.
+        let rsa = openssl_cert(
+            &dir,
+            "rsa-for-dsa",
+            &["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"],
+            &["-sha256"],
+        )
+        .unwrap();
+        assert!(matches!(
+            verify_signature(
+                rsa.x509().tbs_certificate().subject_public_key_info(),
+                x.signature_algorithm(),
+                None,
+                sha256.tbs_der(),
+                sig,
+                &legacy
+            ),
+            Err(SignatureError::KeyMismatch { .. })
+        ));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
