@@ -10,8 +10,10 @@
 //! algorithm identifier (RFC 4055: hash, MGF1 with the same hash, any salt
 //! length, trailer field 1); ECDSA on P-256 and P-384 (RFC 5758) with any of
 //! those digests; Ed25519 (RFC 8410, RFC 8419: the whole message is signed).
-//! DSA and MD5 are refused: DSA is no longer allowed by RFC 8551 §2.2 and is
-//! not implemented; MD5's collisions are practical.
+//! DSA (FIPS 186-4, RFC 3279 §2.2.2, §2.3.2) only when the policy allows it
+//! ([`AlgorithmPolicy::allow_dsa`], set by [`AlgorithmPolicy::legacy`]):
+//! RFC 8551 §2.2 no longer allows DSA, but archived mail uses it.
+//! MD5 is always refused: its collisions are practical.
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -31,6 +33,15 @@ pub struct AlgorithmPolicy {
     pub allow_sha1: bool,
     /// The smallest RSA modulus accepted, in bits.
     pub min_rsa_bits: usize,
+    /// Accept DSA signatures (id-dsa-with-sha1, dsa-with-sha224,
+    /// dsa-with-sha256, and id-dsa with a SignerInfo's separate digest
+    /// algorithm). RFC 8551 §2.2 no longer allows DSA, so the default is
+    /// `false` (refused with [`SignatureError::Refused`]); archives of old
+    /// mail (RFC 4134's examples, PKITS 4.1.4-4.1.6) set it. DSA keys need a
+    /// prime p of [`MIN_DSA_P_BITS`] to [`MAX_DSA_P_BITS`] bits and a q of
+    /// 160, 224 or 256 bits whatever this says. DSA with SHA-1 (the usual
+    /// case in archives) also needs [`allow_sha1`](Self::allow_sha1).
+    pub allow_dsa: bool,
 }
 
 impl Default for AlgorithmPolicy {
@@ -38,17 +49,19 @@ impl Default for AlgorithmPolicy {
         Self {
             allow_sha1: false,
             min_rsa_bits: 2048,
+            allow_dsa: false,
         }
     }
 }
 
 impl AlgorithmPolicy {
-    /// A policy for archives: SHA-1 and RSA keys from 1024 bits accepted
-    /// (MD5 and DSA stay refused).
+    /// A policy for archives: SHA-1, RSA keys from 1024 bits and DSA (p
+    /// from [`MIN_DSA_P_BITS`] bits) accepted; MD5 stays refused.
     pub fn legacy() -> Self {
         Self {
             allow_sha1: true,
             min_rsa_bits: 1024,
+            allow_dsa: true,
         }
     }
 }
@@ -56,6 +69,17 @@ impl AlgorithmPolicy {
 /// The largest RSA modulus accepted, in bits: bounds the work one
 /// signature check can cost.
 pub const MAX_RSA_BITS: usize = 16384;
+
+/// The smallest DSA prime p accepted, in bits (FIPS 186-4's smallest size,
+/// the size of archived DSA keys such as RFC 4134's and PKITS').
+pub const MIN_DSA_P_BITS: usize = 1024;
+
+/// The largest DSA prime p accepted, in bits: bounds the work one
+/// signature check can cost.
+pub const MAX_DSA_P_BITS: usize = 4096;
+
+/// The DSA subprime q sizes accepted, in bits (FIPS 186-4 §4.2).
+pub const DSA_Q_BITS: [usize; 3] = [160, 224, 256];
 
 /// A digest algorithm we can compute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -171,7 +195,7 @@ impl Hasher {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SignatureError {
     /// The algorithm is known but refused by the [`AlgorithmPolicy`]
-    /// (or by this library: MD5, DSA).
+    /// (or by this library: MD5).
     #[error("algorithm refused by policy: {0}")]
     Refused(&'static str),
     /// An RSA key outside the accepted sizes.
@@ -183,6 +207,15 @@ pub enum SignatureError {
         min: usize,
         /// [`MAX_RSA_BITS`].
         max: usize,
+    },
+    /// DSA domain parameters outside the accepted sizes: p from
+    /// [`MIN_DSA_P_BITS`] to [`MAX_DSA_P_BITS`] bits, q one of [`DSA_Q_BITS`].
+    #[error("DSA key with a {p_bits}-bit p and a {q_bits}-bit q refused")]
+    DsaKeySize {
+        /// The prime p's length in bits.
+        p_bits: usize,
+        /// The subprime q's length in bits.
+        q_bits: usize,
     },
     /// The algorithm (or its parameters) is not one we implement.
     #[error("unsupported algorithm {0}")]
@@ -289,6 +322,7 @@ enum Scheme {
     },
     Ecdsa(DigestAlgorithm),
     Ed25519,
+    Dsa(DigestAlgorithm),
 }
 
 /// RSASSA-PSS-params (RFC 4055 §3.1), every field with its default.
@@ -410,7 +444,23 @@ fn scheme(
         }
         oids::MD5_WITH_RSA | oids::MD2_WITH_RSA => return Err(SignatureError::Refused("MD5/MD2")),
         oids::DSA | oids::DSA_SHA1 | oids::DSA_SHA224 | oids::DSA_SHA256 => {
-            return Err(SignatureError::Refused("DSA (RFC 8551 §2.2)"));
+            if !policy.allow_dsa {
+                return Err(SignatureError::Refused("DSA (RFC 8551 §2.2)"));
+            }
+            // RFC 3279 §2.2.2: the parameters are absent (NULL seen too).
+            if !params_absent_or_null(signature_algorithm) {
+                return Err(SignatureError::Unsupported(
+                    "DSA signature algorithm with parameters".into(),
+                ));
+            }
+            Scheme::Dsa(match signature_algorithm.oid {
+                oids::DSA_SHA1 => named(DigestAlgorithm::Sha1)?,
+                oids::DSA_SHA224 => named(DigestAlgorithm::Sha224)?,
+                oids::DSA_SHA256 => named(DigestAlgorithm::Sha256)?,
+                // Bare id-dsa (RFC 4134's SignerInfos): the digest is the
+                // SignerInfo's digestAlgorithm.
+                _ => separate()?,
+            })
         }
         other => {
             return Err(SignatureError::Unsupported(alloc::format!(
@@ -435,6 +485,30 @@ pub(crate) fn verify_signature(
     message: &[u8],
     signature: &[u8],
     policy: &AlgorithmPolicy,
+) -> Result<(), SignatureError> {
+    verify_signature_with_inherited(
+        spki,
+        signature_algorithm,
+        digest_algorithm,
+        message,
+        signature,
+        policy,
+        None,
+    )
+}
+
+/// [`verify_signature`] with the DSA domain parameters `inherited` from the
+/// key's issuer (RFC 3279 §2.3.2, RFC 5280 §6.1.4(f)): used when `spki` is a
+/// DSA key whose parameters are absent. Ignored for any other key, and
+/// for a DSA key that carries its own parameters.
+pub(crate) fn verify_signature_with_inherited(
+    spki: &SubjectPublicKeyInfoOwned,
+    signature_algorithm: &AlgorithmIdentifierOwned,
+    digest_algorithm: Option<&AlgorithmIdentifierOwned>,
+    message: &[u8],
+    signature: &[u8],
+    policy: &AlgorithmPolicy,
+    inherited: Option<&der::Any>,
 ) -> Result<(), SignatureError> {
     let scheme = scheme(signature_algorithm, digest_algorithm, policy)?;
     let key_bytes = spki
@@ -541,7 +615,117 @@ pub(crate) fn verify_signature(
             key.verify_strict(message, &sig)
                 .map_err(|_| SignatureError::Mismatch)
         }
+        Scheme::Dsa(d) => {
+            if spki.algorithm.oid != oids::DSA {
+                return Err(SignatureError::KeyMismatch {
+                    algorithm: "DSA",
+                    key: key_name(&spki.algorithm.oid),
+                });
+            }
+            let params = dsa_key_parameters(spki)
+                .or(inherited)
+                .ok_or(SignatureError::BadKey(
+                    "DSA key without domain parameters (none inherited)",
+                ))?;
+            let key = dsa_key(key_bytes, params)?;
+            let sig = dsa_signature(signature, &key)?;
+            let hashed = digest(d, message);
+            use signature::hazmat::PrehashVerifier;
+            key.verify_prehash(&hashed, &sig)
+                .map_err(|_| SignatureError::Mismatch)
+        }
     }
+}
+
+/// Dss-Parms (RFC 3279 §2.3.2).
+#[derive(Debug, Clone, Copy, Sequence)]
+struct DssParms<'a> {
+    p: der::asn1::UintRef<'a>,
+    q: der::asn1::UintRef<'a>,
+    g: der::asn1::UintRef<'a>,
+}
+
+/// Dss-Sig-Value (RFC 3279 §2.2.2).
+#[derive(Debug, Clone, Copy, Sequence)]
+struct DssSigValue<'a> {
+    r: der::asn1::UintRef<'a>,
+    s: der::asn1::UintRef<'a>,
+}
+
+/// The DSA domain parameters a SubjectPublicKeyInfo carries itself:
+/// `None` when they are absent (or NULL), to be inherited from the issuer
+/// (RFC 3279 §2.3.2). Also `None` for a key that is not DSA.
+pub(crate) fn dsa_key_parameters(spki: &SubjectPublicKeyInfoOwned) -> Option<&der::Any> {
+    if spki.algorithm.oid != oids::DSA {
+        return None;
+    }
+    spki.algorithm
+        .parameters
+        .as_ref()
+        .filter(|any| !(der::Tagged::tag(*any) == der::Tag::Null && any.value().is_empty()))
+}
+
+/// A DSA public key from the INTEGER y of a SubjectPublicKeyInfo and the
+/// Dss-Parms `params` (the key's own or inherited), sizes checked.
+fn dsa_key(key_bytes: &[u8], params: &der::Any) -> Result<dsa::VerifyingKey, SignatureError> {
+    const MALFORMED: SignatureError = SignatureError::BadKey("malformed DSA key");
+    if der::Tagged::tag(params) != der::Tag::Sequence {
+        return Err(SignatureError::BadKey("DSA parameters are not Dss-Parms"));
+    }
+    let parms: DssParms<'_> = params
+        .decode_as()
+        .map_err(|_| SignatureError::BadKey("DSA parameters are not Dss-Parms"))?;
+    let y = der::asn1::UintRef::from_der(key_bytes).map_err(|_| MALFORMED)?;
+    let (p, q, g, y) = (
+        parms.p.as_bytes(),
+        parms.q.as_bytes(),
+        parms.g.as_bytes(),
+        y.as_bytes(),
+    );
+    let p_bits = bit_length(p);
+    let q_bits = bit_length(q);
+    if !(MIN_DSA_P_BITS..=MAX_DSA_P_BITS).contains(&p_bits) || !DSA_Q_BITS.contains(&q_bits) {
+        return Err(SignatureError::DsaKeySize { p_bits, q_bits });
+    }
+    // g and y are below p: no longer than it (the crate checks the values).
+    if bit_length(g) > p_bits || bit_length(y) > p_bits {
+        return Err(MALFORMED);
+    }
+    // p, g and y share p's precision, as the modular arithmetic expects.
+    let precision = u32::try_from(p.len().saturating_mul(8)).map_err(|_| MALFORMED)?;
+    let uint = |bytes: &[u8], precision: u32| {
+        dsa::BoxedUint::from_be_slice(bytes, precision).map_err(|_| MALFORMED)
+    };
+    let q_precision = u32::try_from(q.len().saturating_mul(8)).map_err(|_| MALFORMED)?;
+    let components = dsa::Components::from_components_unchecked(
+        uint(p, precision)?,
+        uint(q, q_precision)?,
+        uint(g, precision)?,
+    )
+    .map_err(|_| SignatureError::BadKey("invalid DSA domain parameters"))?;
+    dsa::VerifyingKey::from_components(components, uint(y, precision)?)
+        .map_err(|_| SignatureError::BadKey("invalid DSA public key"))
+}
+
+/// A Dss-Sig-Value whose r and s are no longer than the key's q (longer
+/// values are out of range and cannot verify).
+fn dsa_signature(
+    signature: &[u8],
+    key: &dsa::VerifyingKey,
+) -> Result<dsa::Signature, SignatureError> {
+    let value = DssSigValue::from_der(signature).map_err(|_| SignatureError::Malformed)?;
+    let q = key.components().q();
+    let q_bits = usize::try_from(q.bits()).map_err(|_| SignatureError::Malformed)?;
+    let precision = q.bits_precision();
+    let (r, s) = (value.r.as_bytes(), value.s.as_bytes());
+    if bit_length(r) > q_bits || bit_length(s) > q_bits {
+        return Err(SignatureError::Mismatch);
+    }
+    let uint = |bytes: &[u8]| {
+        dsa::BoxedUint::from_be_slice(bytes, precision).map_err(|_| SignatureError::Malformed)
+    };
+    // Zero r or s: out of range (FIPS 186-4 §4.7).
+    dsa::Signature::from_components(uint(r)?, uint(s)?).ok_or(SignatureError::Mismatch)
 }
 
 fn key_name(oid: &Oid) -> &'static str {
@@ -648,9 +832,30 @@ mod tests {
     #[test]
     fn dsa_and_unknown_are_refused_not_panics() {
         let p = AlgorithmPolicy::legacy();
-        assert!(matches!(
+        assert_eq!(
+            scheme(&alg(oids::DSA_SHA1), None, &AlgorithmPolicy::default()),
+            Err(SignatureError::Refused("DSA (RFC 8551 §2.2)"))
+        );
+        assert_eq!(
             scheme(&alg(oids::DSA_SHA1), None, &p),
-            Err(SignatureError::Refused(_))
+            Ok(Scheme::Dsa(DigestAlgorithm::Sha1))
+        );
+        // DSA with SHA-1 needs SHA-1 too.
+        let dsa_only = AlgorithmPolicy {
+            allow_sha1: false,
+            ..AlgorithmPolicy::legacy()
+        };
+        assert_eq!(
+            scheme(&alg(oids::DSA_SHA1), None, &dsa_only),
+            Err(SignatureError::Refused("SHA-1"))
+        );
+        assert_eq!(
+            scheme(&alg(oids::DSA), Some(&alg(oids::SHA256)), &dsa_only),
+            Ok(Scheme::Dsa(DigestAlgorithm::Sha256))
+        );
+        assert!(matches!(
+            scheme(&alg(oids::DSA), None, &p),
+            Err(SignatureError::Unsupported(_))
         ));
         assert!(matches!(
             scheme(&alg(Oid::new_unwrap("1.2.3.4")), None, &p),
@@ -814,6 +1019,179 @@ mod tests {
             Err(SignatureError::Refused("SHA-1"))
         );
         assert_eq!(check_self_signed(&sha1, &AlgorithmPolicy::legacy()), Ok(()));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A DER INTEGER of a non-negative big-endian value.
+    fn der_uint(value: &[u8]) -> Vec<u8> {
+        der::asn1::UintRef::new(value).unwrap().to_der().unwrap()
+    }
+
+    fn dss_parms(p: &[u8], q: &[u8], g: &[u8]) -> der::Any {
+        let mut body = der_uint(p);
+        body.extend(der_uint(q));
+        body.extend(der_uint(g));
+        der::Any::new(der::Tag::Sequence, body).unwrap()
+    }
+
+    /// A DSA key and self-signed certificates made by OpenSSL: verified
+    /// under the legacy policy, refused by default, tampered ones fail, and
+    /// the key without its parameters verifies only with them inherited.
+    #[test]
+    fn openssl_made_dsa() {
+        use std::process::Command;
+        if Command::new("openssl").arg("version").output().is_err() {
+            eprintln!("skipped: openssl not found");
+            return;
+        }
+        let dir = std::env::temp_dir().join(format!("smime-crypto-dsa-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let params = dir.join("dsa.params");
+        let ok = Command::new("openssl")
+            .args(["genpkey", "-genparam", "-algorithm", "DSA", "-pkeyopt"])
+            .arg("dsa_paramgen_bits:2048")
+            .arg("-out")
+            .arg(&params)
+            .output()
+            .unwrap()
+            .status
+            .success();
+        assert!(ok, "DSA parameters");
+        let paramfile = params.to_str().unwrap();
+        let keygen = ["-paramfile", paramfile];
+        let legacy = AlgorithmPolicy::legacy();
+        let strict = AlgorithmPolicy::default();
+        let sha256 = openssl_cert(&dir, "dsa256", &keygen, &["-sha256"]).unwrap();
+        let sha1 = openssl_cert(&dir, "dsa1", &keygen, &["-sha1"]).unwrap();
+        for (name, cert) in [("dsa-with-sha256", &sha256), ("id-dsa-with-sha1", &sha1)] {
+            assert_eq!(check_self_signed(cert, &legacy), Ok(()), "{name}");
+            assert_eq!(
+                check_self_signed(cert, &strict),
+                Err(SignatureError::Refused("DSA (RFC 8551 §2.2)")),
+                "{name}"
+            );
+            let mut der = cert.der().to_vec();
+            let at = cert.tbs_der().len() / 2 + 4;
+            der[at] ^= 1;
+            if let Ok(bad) = crate::Certificate::from_der(&der) {
+                assert!(check_self_signed(&bad, &legacy).is_err(), "{name} tampered");
+            }
+        }
+        let x = sha256.x509();
+        let spki = x.tbs_certificate().subject_public_key_info();
+        let sig = x.signature().as_bytes().unwrap();
+        // Bare id-dsa with a separate digest algorithm (RFC 4134's form).
+        assert_eq!(
+            verify_signature(
+                spki,
+                &alg(oids::DSA),
+                Some(&alg(oids::SHA256)),
+                sha256.tbs_der(),
+                sig,
+                &legacy
+            ),
+            Ok(())
+        );
+        // Another digest than the one signed: no match.
+        assert_eq!(
+            verify_signature(
+                spki,
+                &alg(oids::DSA),
+                Some(&alg(oids::SHA224)),
+                sha256.tbs_der(),
+                sig,
+                &legacy
+            ),
+            Err(SignatureError::Mismatch)
+        );
+        // Parameters absent: refused alone, verifies when inherited.
+        let own = spki.algorithm.parameters.clone().unwrap();
+        let mut bare = spki.clone();
+        bare.algorithm.parameters = None;
+        let with = |inherited: Option<&der::Any>| {
+            verify_signature_with_inherited(
+                &bare,
+                x.signature_algorithm(),
+                None,
+                sha256.tbs_der(),
+                sig,
+                &legacy,
+                inherited,
+            )
+        };
+        assert!(matches!(with(None), Err(SignatureError::BadKey(_))));
+        assert_eq!(with(Some(&own)), Ok(()));
+        // Inherited parameters do not replace a key's own.
+        assert_eq!(
+            verify_signature_with_inherited(
+                spki,
+                x.signature_algorithm(),
+                None,
+                sha256.tbs_der(),
+                sig,
+                &legacy,
+                Some(&dss_parms(&[23], &[11], &[4])),
+            ),
+            Ok(())
+        );
+        // Other parameters: the key is not in their group, or the sizes are refused.
+        assert!(matches!(
+            with(Some(&dss_parms(&[23], &[11], &[4]))),
+            Err(SignatureError::DsaKeySize {
+                p_bits: 5,
+                q_bits: 4
+            })
+        ));
+        let mut p = alloc::vec![0xffu8; 640];
+        p[639] = 0xfd;
+        assert!(matches!(
+            with(Some(&dss_parms(&p, &[0xff; 20], &[2]))),
+            Err(SignatureError::DsaKeySize {
+                p_bits: 5120,
+                q_bits: 160
+            })
+        ));
+        assert!(with(Some(&der::Any::new(der::Tag::Null, Vec::new()).unwrap())).is_err());
+        assert!(with(Some(&der::Any::new(der::Tag::Sequence, alloc::vec![2, 1]).unwrap())).is_err());
+        // Malformed and out-of-range signature values.
+        let check = |signature: &[u8]| {
+            verify_signature(
+                spki,
+                x.signature_algorithm(),
+                None,
+                sha256.tbs_der(),
+                signature,
+                &legacy,
+            )
+        };
+        assert_eq!(check(&[]), Err(SignatureError::Malformed));
+        assert_eq!(check(&sig[..sig.len() - 1]), Err(SignatureError::Malformed));
+        let zeros = [0x30, 0x06, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00];
+        assert_eq!(check(&zeros), Err(SignatureError::Mismatch));
+        let mut long = alloc::vec![0x30, 0x82, 0x01, 0x06, 0x02, 0x81, 0x81, 0x01];
+        long.extend([0u8; 128]);
+        long.extend([0x02, 0x81, 0x81, 0x01]);
+        long.extend([0u8; 128]);
+        assert_eq!(check(&long), Err(SignatureError::Mismatch));
+        // A DSA signature algorithm with an RSA key, and the reverse.
+        let rsa = openssl_cert(
+            &dir,
+            "rsa-for-dsa",
+            &["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"],
+            &["-sha256"],
+        )
+        .unwrap();
+        assert!(matches!(
+            verify_signature(
+                rsa.x509().tbs_certificate().subject_public_key_info(),
+                x.signature_algorithm(),
+                None,
+                sha256.tbs_der(),
+                sig,
+                &legacy
+            ),
+            Err(SignatureError::KeyMismatch { .. })
+        ));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -102,7 +102,10 @@ pub use cms::{
     ReceiptsFrom, RecipientKeyIdentifier, SignedAttributes, SignedData, SignerError, SignerId,
     SignerInfo, SigningCertificate, SigningCertificateV2, SmimeCapability, content_kind,
 };
-pub use crypto::{AlgorithmPolicy, DigestAlgorithm, MAX_RSA_BITS, SignatureError};
+pub use crypto::{
+    AlgorithmPolicy, DSA_Q_BITS, DigestAlgorithm, MAX_DSA_P_BITS, MAX_RSA_BITS, MIN_DSA_P_BITS,
+    SignatureError,
+};
 pub use mailsec_message;
 pub use mime::{MAX_SMIME_MESSAGE_SIZE, SmimeEntity, SmimeMimeError, find_smime};
 pub use path::{

@@ -295,12 +295,29 @@ pub fn verify_message(
                         .iter()
                         .any(|mine| address_matches(from, mine))
                 });
+                // The path first: a DSA key without parameters inherits
+                // them along it (RFC 3279 §2.3.2).
+                let path = validate_path(
+                    cert,
+                    &intermediates,
+                    trust.anchors,
+                    &crls,
+                    time_unix,
+                    &options.validation,
+                );
+                let inherited = path.end_entity_key_parameters.as_ref();
                 if detached_with_content {
                     signer_report.signature_error = Some(SignatureFailure::DetachedWithContent);
                 } else {
                     let mut first_error = None;
                     for content in &contents {
-                        match signer.verify(cert, content, &signed.econtent_type, algorithms) {
+                        match signer.verify_with_inherited(
+                            cert,
+                            content,
+                            &signed.econtent_type,
+                            algorithms,
+                            inherited,
+                        ) {
                             Ok(()) => {
                                 signer_report.signature = SignatureStatus::Valid;
                                 if report.content.is_none() {
@@ -316,14 +333,6 @@ pub fn verify_message(
                     }
                     signer_report.signature_error = first_error.map(SignatureFailure::Signer);
                 }
-                let path = validate_path(
-                    cert,
-                    &intermediates,
-                    trust.anchors,
-                    &crls,
-                    time_unix,
-                    &options.validation,
-                );
                 signer_report.chain = path.status;
                 signer_report.chain_error = path.error;
                 signer_report.path = path.path;

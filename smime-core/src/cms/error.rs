@@ -120,7 +120,9 @@ impl SignerError {
     /// Sorts a crypto error into the reason a verification fails.
     pub(crate) fn from_signature(e: SignatureError) -> Self {
         match e {
-            SignatureError::Refused(_) | SignatureError::RsaKeySize { .. } => {
+            SignatureError::Refused(_)
+            | SignatureError::RsaKeySize { .. }
+            | SignatureError::DsaKeySize { .. } => {
                 Self::AlgorithmRefused(e)
             }
             SignatureError::Unsupported(_) => Self::UnsupportedAlgorithm(e),

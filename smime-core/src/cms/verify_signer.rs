@@ -29,6 +29,20 @@ impl SignerInfo {
         econtent_type: &ObjectIdentifier,
         policy: &AlgorithmPolicy,
     ) -> Result<(), SignerError> {
+        self.verify_with_inherited(signer, content, econtent_type, policy, None)
+    }
+
+    /// [`verify`](Self::verify) with the DSA parameters `inherited` by the
+    /// signer's key along its certificate path (RFC 3279 §2.3.2), used when
+    /// the signer certificate's DSA key omits them.
+    pub(crate) fn verify_with_inherited(
+        &self,
+        signer: &Certificate,
+        content: &[u8],
+        econtent_type: &ObjectIdentifier,
+        policy: &AlgorithmPolicy,
+        inherited: Option<&der::Any>,
+    ) -> Result<(), SignerError> {
         let digest_alg = crypto::digest_algorithm(&self.digest_algorithm, policy)
             .map_err(SignerError::from_signature)?;
         let spki = signer.x509().tbs_certificate().subject_public_key_info();
@@ -50,13 +64,14 @@ impl SignerInfo {
                 attrs.signed_bytes()
             }
         };
-        crypto::verify_signature(
+        crypto::verify_signature_with_inherited(
             spki,
             &self.signature_algorithm,
             Some(&self.digest_algorithm),
             message,
             &self.signature,
             policy,
+            inherited,
         )
         .map_err(SignerError::from_signature)
     }

@@ -103,6 +103,7 @@ pub(crate) fn build_and_validate(
             error: None,
             path: alloc::vec![end_entity.clone()],
             unchecked_revocation: Vec::new(),
+            end_entity_key_parameters: None,
         };
     }
     let ee = CertInfo::new(end_entity);
@@ -173,12 +174,13 @@ pub(crate) fn build_and_validate(
                 let mut certs: Vec<Certificate> = chain.iter().map(|c| c.cert.clone()).collect();
                 certs.push(anchor.cert.clone());
                 match validate(&chain, anchor, &ctx) {
-                    Ok(unchecked) => {
+                    Ok(validated) => {
                         return PathValidation {
                             status: ChainStatus::Valid,
                             error: None,
                             path: certs,
-                            unchecked_revocation: unchecked,
+                            unchecked_revocation: validated.unchecked,
+                            end_entity_key_parameters: validated.end_entity_key_parameters,
                         };
                     }
                     Err(e) => {
@@ -230,6 +232,7 @@ pub(crate) fn build_and_validate(
             status: ChainStatus::Invalid,
             path,
             unchecked_revocation: Vec::new(),
+            end_entity_key_parameters: None,
         },
         other => {
             let (error, path) = match other {
@@ -258,6 +261,7 @@ pub(crate) fn build_and_validate(
                 error: Some(error),
                 path,
                 unchecked_revocation: Vec::new(),
+                end_entity_key_parameters: None,
             }
         }
     }

@@ -11,7 +11,10 @@
 //! # Validation (RFC 5280 §6.1)
 //!
 //! Every certificate signature is checked over the received tbsCertificate
-//! bytes with [`ValidationOptions::algorithms`]; validity (both bounds
+//! bytes with [`ValidationOptions::algorithms`] (DSA keys without
+//! parameters inherit their issuer's, RFC 3279 §2.3.2 and RFC 5280
+//! §6.1.4(f), for the certificates and CRLs they sign; the end entity's
+//! are in [`PathValidation::end_entity_key_parameters`]); validity (both bounds
 //! inclusive), name chaining (RFC 5280 §7.1 comparison), basicConstraints
 //! and pathLenConstraint (self-issued intermediates not counted), keyUsage
 //! (keyCertSign on CAs; digitalSignature or nonRepudiation on the end
@@ -45,7 +48,7 @@
 //!
 //! # Not supported
 //!
-//! DSA (and its parameter inheritance), indirect CRLs (indirectCRL,
+//! Indirect CRLs (indirectCRL,
 //! cRLIssuer, certificateIssuer entries), delta CRLs, OCSP, certificates
 //! dated before 1970 (the decoder's limit).
 

@@ -30,6 +30,14 @@ pub struct PathValidation {
     /// Subjects of certificates whose revocation could not be checked
     /// (no usable CRL, under [`RevocationMode::WhereAvailable`](crate::RevocationMode)).
     pub unchecked_revocation: Vec<String>,
+    /// The DSA domain parameters (Dss-Parms, RFC 3279 §2.3.2) that the end
+    /// entity's key inherited along the validated path, when its
+    /// subjectPublicKeyInfo omits them (RFC 5280 §6.1.4(f): the
+    /// working_public_key_parameters after the end entity). Signatures
+    /// made with that key verify with these parameters. `None` when the
+    /// key is not DSA, carries its own parameters, has nothing to inherit,
+    /// or the path is not valid.
+    pub end_entity_key_parameters: Option<der::Any>,
 }
 
 /// Why a certificate path does not validate. `subject` names the

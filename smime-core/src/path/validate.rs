@@ -6,6 +6,7 @@ use alloc::vec::Vec;
 
 use der::Encode;
 use der::asn1::ObjectIdentifier;
+use spki::SubjectPublicKeyInfoOwned;
 
 use super::cert_info::{CertInfo, Extensions};
 use super::crl::{self, Crl, CrlSigner, Status};
@@ -63,13 +64,62 @@ fn policy_error(subject: &str, e: super::policy_tree::PolicyError) -> PathError 
     }
 }
 
+/// What a successful validation found besides the verdict.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Validated {
+    /// The subjects whose revocation went unchecked.
+    pub(crate) unchecked: Vec<String>,
+    /// The DSA parameters the end entity's key inherited, when its
+    /// subjectPublicKeyInfo omits them.
+    pub(crate) end_entity_key_parameters: Option<der::Any>,
+}
+
+/// The keys of the path with their working_public_key_parameters (RFC
+/// 5280 §6.1.3(a)(1), §6.1.4(e)-(f); RFC 3279 §2.3.2): for each certificate
+/// of `chain`, anchor side first, `Some` copy of its key with the DSA
+/// parameters it inherits when the key is DSA without parameters and the
+/// working key (its issuer's) is DSA with parameters (its own or inherited);
+/// `None` when the key is used as it is.
+fn inherited_keys(
+    chain: &[&CertInfo],
+    anchor: &CertInfo,
+) -> Vec<Option<SubjectPublicKeyInfoOwned>> {
+    let anchor_spki = anchor
+        .cert
+        .x509()
+        .tbs_certificate()
+        .subject_public_key_info();
+    let mut working = crate::crypto::dsa_key_parameters(anchor_spki).cloned();
+    chain
+        .iter()
+        .rev()
+        .map(|info| {
+            let spki = info.cert.x509().tbs_certificate().subject_public_key_info();
+            if spki.algorithm.oid != crate::crypto::oids::DSA {
+                // §6.1.4(f): another algorithm resets the parameters.
+                working = None;
+                return None;
+            }
+            if let Some(own) = crate::crypto::dsa_key_parameters(spki) {
+                working = Some(own.clone());
+                return None;
+            }
+            let params = working.clone()?;
+            let mut completed = spki.clone();
+            completed.algorithm.parameters = Some(params);
+            Some(completed)
+        })
+        .collect()
+}
+
 /// Validates `chain` (end entity first, without the anchor) up to
-/// `anchor`. On success, the subjects whose revocation went unchecked.
+/// `anchor`. On success, the subjects whose revocation went unchecked and
+/// the end entity's inherited DSA parameters.
 pub(crate) fn validate(
     chain: &[&CertInfo],
     anchor: &CertInfo,
     ctx: &Context<'_>,
-) -> Result<Vec<String>, PathError> {
+) -> Result<Validated, PathError> {
     let n = chain.len();
     let opts = ctx.options;
     let mut unchecked = Vec::new();
@@ -87,6 +137,9 @@ pub(crate) fn validate(
         .tbs_certificate()
         .subject_public_key_info();
     let mut working_name = &anchor.subject;
+    // DSA keys that inherit their parameters, completed with them: the
+    // working key for the next certificate and for the CRLs it signs.
+    let inherited = inherited_keys(chain, anchor);
     // Keys that may sign CRLs: the anchor, then each validated CA.
     let mut signers: Vec<CrlSigner<'_>> = alloc::vec![CrlSigner {
         name: &anchor.subject,
@@ -244,7 +297,10 @@ pub(crate) fn validate(
                 usage: "keyCertSign",
             });
         }
-        working_spki = tbs.subject_public_key_info();
+        working_spki = inherited
+            .get(k)
+            .and_then(Option::as_ref)
+            .unwrap_or(tbs.subject_public_key_info());
         working_name = &info.subject;
         signers.push(CrlSigner {
             name: &info.subject,
@@ -253,7 +309,14 @@ pub(crate) fn validate(
             key_usage: ext.key_usage.as_ref(),
         });
     }
-    Ok(unchecked)
+    let end_entity_key_parameters = inherited
+        .last()
+        .and_then(Option::as_ref)
+        .and_then(|spki| spki.algorithm.parameters.clone());
+    Ok(Validated {
+        unchecked,
+        end_entity_key_parameters,
+    })
 }
 
 #[cfg(test)]
