@@ -214,8 +214,8 @@ pub(crate) enum SmimeCommand {
         /// Write the signed MIME entity here when a signature over it is valid.
         #[arg(long = "content-out")]
         content_out: Option<PathBuf>,
-        /// Accept legacy algorithms for old archives: SHA-1 and RSA keys from
-        /// 1024 bits (MD5 and DSA stay refused).
+        /// Accept legacy algorithms for old archives: SHA-1, RSA keys from
+        /// 1024 bits and DSA (MD5 stays refused).
         #[arg(long = "allow-legacy", alias = "legacy")]
         allow_legacy: bool,
         /// A certificate whose issuer has no CRL among those given (or in the

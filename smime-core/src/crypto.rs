@@ -786,6 +786,7 @@ mod tests {
         clippy::indexing_slicing
     )]
     use super::*;
+    use der::Encode as _;
 
     fn alg(oid: Oid) -> AlgorithmIdentifierOwned {
         AlgorithmIdentifierOwned {
@@ -1152,7 +1153,12 @@ mod tests {
             })
         ));
         assert!(with(Some(&der::Any::new(der::Tag::Null, Vec::new()).unwrap())).is_err());
-        assert!(with(Some(&der::Any::new(der::Tag::Sequence, alloc::vec![2, 1]).unwrap())).is_err());
+        assert!(
+            with(Some(
+                &der::Any::new(der::Tag::Sequence, alloc::vec![2, 1]).unwrap()
+            ))
+            .is_err()
+        );
         // Malformed and out-of-range signature values.
         let check = |signature: &[u8]| {
             verify_signature(
@@ -1168,7 +1174,7 @@ mod tests {
         assert_eq!(check(&sig[..sig.len() - 1]), Err(SignatureError::Malformed));
         let zeros = [0x30, 0x06, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00];
         assert_eq!(check(&zeros), Err(SignatureError::Mismatch));
-        let mut long = alloc::vec![0x30, 0x82, 0x01, 0x06, 0x02, 0x81, 0x81, 0x01];
+        let mut long = alloc::vec![0x30, 0x82, 0x01, 0x08, 0x02, 0x81, 0x81, 0x01];
         long.extend([0u8; 128]);
         long.extend([0x02, 0x81, 0x81, 0x01]);
         long.extend([0u8; 128]);

@@ -31,7 +31,9 @@
 //! 3. **Algorithms** ([`AlgorithmPolicy`]): RSA PKCS#1 v1.5, RSASSA-PSS
 //!    (parameters from the message), ECDSA P-256/P-384, Ed25519 (RFC 8419).
 //!    MD5, SHA-1, DSA and RSA under 2048 bits are refused by default;
-//!    [`AlgorithmPolicy::legacy`] opens SHA-1 and RSA from 1024 bits for archives.
+//!    [`AlgorithmPolicy::legacy`] opens SHA-1, RSA from 1024 bits and DSA
+//!    (FIPS 186 sizes, domain parameters inherited along the path per
+//!    RFC 3279 §2.3.2) for archives.
 //! 4. **The path** ([`validate_path`]): built from the message's
 //!    certificates, the caller's and the anchors (names and AKI/SKI,
 //!    cross-signed CAs, several candidates, bounded), validated per RFC 5280
@@ -66,13 +68,14 @@
 //! RustCrypto throughout: `x509-cert`, `cms` and `der` for the ASN.1 types
 //! (our own bounded BER reader where `der` is strict), `rsa` (0.10 line,
 //! the implicit-rejection release the decryption side needs), `p256`,
-//! `p384`, `ed25519-dalek`, `sha1`, `sha2`. `idna` compares internationalised
+//! `p384`, `ed25519-dalek`, `sha1`, `sha2`, and `dsa` (only under the
+//! legacy policy, for archives: RFC 4134 and PKITS sign with DSA). `idna` compares internationalised
 //! domains. Path validation is our own: `certval` pins an older `rsa`
 //! pre-release that cannot live beside ours.
 //!
 //! # Known gaps
 //!
-//! DSA, indirect and delta CRLs, OCSP, and certificates dated before 1970
+//! Indirect and delta CRLs, OCSP, and certificates dated before 1970
 //! (the `x509-cert` time type's limit) are not supported; NIST PKITS runs
 //! with those tests listed as exclusions.
 //!

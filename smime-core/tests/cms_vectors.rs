@@ -228,7 +228,8 @@ fn rfc4134_examples() {
     names.sort();
     let content = std::fs::read(dir.join("rfc4134/ExContent.bin")).unwrap();
     let mut rsa_verified = 0;
-    let mut dsa_refused = 0;
+    let mut dsa_verified = 0;
+    let mut dsa_inheriting = 0;
     for path in &names {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let der = std::fs::read(path).unwrap();
@@ -277,33 +278,41 @@ fn rfc4134_examples() {
                 ),
                 "{name}: {default:?}"
             );
-            if dsa {
-                assert!(
-                    matches!(
-                        legacy,
-                        Err(SignerError::AlgorithmRefused(_) | SignerError::UnsupportedAlgorithm(_))
-                    ),
-                    "{name}: {legacy:?}"
-                );
-                dsa_refused += 1;
-            } else {
-                legacy.unwrap_or_else(|e| panic!("{name}: {e}"));
-                rsa_verified += 1;
-                assert!(
-                    si.verify(
-                        cert,
-                        &tampered(&econtent),
-                        &sd.econtent_type,
-                        &AlgorithmPolicy::legacy()
-                    )
-                    .is_err()
-                );
+            // DSA and RSA alike verify under the legacy policy, and not
+            // once the content is changed. A DSA key that inherits its
+            // domain parameters from its issuer (RFC 3279 §2.3.2) needs the
+            // path: verify_message supplies them; alone it is refused.
+            if dsa
+                && matches!(&legacy, Err(SignerError::BadKey(e)) if e.to_string().contains("inherited"))
+            {
+                dsa_inheriting += 1;
+                continue;
             }
+            legacy.unwrap_or_else(|e| panic!("{name}: {e}"));
+            if dsa {
+                dsa_verified += 1;
+            } else {
+                rsa_verified += 1;
+            }
+            assert!(
+                si.verify(
+                    cert,
+                    &tampered(&econtent),
+                    &sd.econtent_type,
+                    &AlgorithmPolicy::legacy()
+                )
+                .is_err(),
+                "{name}: tampered content verified"
+            );
         }
     }
-    eprintln!("rfc4134: {rsa_verified} RSA signers verified (legacy), {dsa_refused} DSA refused");
+    eprintln!(
+        "rfc4134: {rsa_verified} RSA and {dsa_verified} DSA signers verified (legacy), \
+         {dsa_inheriting} DSA keys need inherited parameters"
+    );
+    assert!(dsa_inheriting >= 1);
     assert!(rsa_verified >= 2);
-    assert!(dsa_refused >= 5);
+    assert!(dsa_verified >= 5);
 }
 
 #[test]
@@ -331,7 +340,6 @@ fn rfc4134_ber_signed_data_decodes() {
         Some(smime_core::EncryptionKeyPreference::IssuerAndSerialNumber { .. })
     ));
     assert_eq!(attrs.attribute_types.len(), 10);
-    assert!(attrs.signing_time.is_none() || attrs.signing_time.is_some());
     // 3.1 (BER) and 3.2 are id-data.
     assert_eq!(
         content_kind(&read(&dir, "rfc4134/3.1.bin")).unwrap(),

@@ -122,9 +122,7 @@ impl SignerError {
         match e {
             SignatureError::Refused(_)
             | SignatureError::RsaKeySize { .. }
-            | SignatureError::DsaKeySize { .. } => {
-                Self::AlgorithmRefused(e)
-            }
+            | SignatureError::DsaKeySize { .. } => Self::AlgorithmRefused(e),
             SignatureError::Unsupported(_) => Self::UnsupportedAlgorithm(e),
             SignatureError::BadKey(_) | SignatureError::KeyMismatch { .. } => Self::BadKey(e),
             SignatureError::Malformed | SignatureError::Mismatch => Self::SignatureInvalid(e),
