@@ -178,12 +178,12 @@ pub(crate) enum SmimeCommand {
         /// The signer's certificate.
         #[arg(long)]
         cert: PathBuf,
-        /// The signer's private key.
+        /// The signer's private key: PKCS#8, PKCS#1 (RSA) or SEC1 (EC), PEM or DER.
         #[arg(long)]
         key: PathBuf,
-        /// Intermediate certificates to include.
+        /// Intermediate certificates to include (repeatable).
         #[arg(long)]
-        chain: Option<PathBuf>,
+        chain: Vec<PathBuf>,
         /// application/pkcs7-mime signed-data instead of multipart/signed.
         #[arg(long)]
         opaque: bool,

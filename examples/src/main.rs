@@ -80,6 +80,28 @@ fn main() -> ExitCode {
                 message: message.as_deref(),
             }),
         ),
+        Command::Smime(SmimeCommand::Sign {
+            cert,
+            key,
+            chain,
+            opaque,
+            digest,
+            pss,
+            now,
+            message,
+        }) => finish(
+            Output::Text,
+            commands::smime::sign(&commands::smime::SignArgs {
+                cert: &cert,
+                key: &key,
+                chain: &chain,
+                opaque,
+                digest: digest.as_deref(),
+                pss,
+                now: &now,
+                message: message.as_deref(),
+            }),
+        ),
         Command::Smime(cmd) => {
             let (name, output) = match cmd {
                 SmimeCommand::Sign { .. } => ("smime sign", Output::Text),

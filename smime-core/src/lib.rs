@@ -96,6 +96,7 @@ mod crypto;
 mod mime;
 mod path;
 mod sender;
+mod sign;
 mod verify;
 
 pub use certificate::{Certificate, CertificateError, MAX_CERTIFICATE_SIZE};
@@ -115,6 +116,10 @@ pub use path::{
     ChainStatus, PathError, PathValidation, RevocationMode, ValidationOptions, validate_path,
 };
 pub use sender::{address_matches, certificate_email_addresses, message_sender_addresses};
+pub use sign::{
+    KeyError, KeyKind, KeyPreference, MAX_KEY_FILE_SIZE, RsaScheme, SignError, SignForm,
+    SignOptions, Signer, SigningKey, default_capabilities, sign_content, sign_message,
+};
 pub use verify::{
     SignatureFailure, SignatureStatus, SignedForm, SignerReport, TrustInputs, VerifyError,
     VerifyOptions, VerifyReport, verify_message,

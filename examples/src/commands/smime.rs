@@ -1,11 +1,13 @@
-//! `mailsec smime verify` (signing, encryption and decryption: later issues).
+//! `mailsec smime sign` and `mailsec smime verify` (encryption and
+//! decryption: a later issue).
 
 use std::path::{Path, PathBuf};
 
 use serde_json::json;
 use smime_core::{
-    AlgorithmPolicy, Certificate, ChainStatus, RevocationMode, SignatureStatus, TrustInputs,
-    VerifyOptions, verify_message,
+    AlgorithmPolicy, Certificate, ChainStatus, DigestAlgorithm, RevocationMode, RsaScheme,
+    SignForm, SignOptions, SignatureStatus, Signer, SigningKey, TrustInputs, VerifyOptions,
+    sign_message, verify_message,
 };
 
 use crate::cli::NowFlag;
@@ -22,6 +24,77 @@ pub(crate) struct VerifyArgs<'a> {
     pub(crate) allow_legacy: bool,
     pub(crate) require_crl: bool,
     pub(crate) message: Option<&'a Path>,
+}
+
+/// The arguments of `mailsec smime sign`.
+#[derive(Debug)]
+pub(crate) struct SignArgs<'a> {
+    pub(crate) cert: &'a Path,
+    pub(crate) key: &'a Path,
+    pub(crate) chain: &'a [PathBuf],
+    pub(crate) opaque: bool,
+    pub(crate) digest: Option<&'a str>,
+    pub(crate) pss: bool,
+    pub(crate) now: &'a NowFlag,
+    pub(crate) message: Option<&'a Path>,
+}
+
+/// `mailsec smime sign`: prints the signed message (CRLF line endings).
+pub(crate) fn sign(args: &SignArgs<'_>) -> Result<(), Failure> {
+    use std::io::Write as _;
+    let mut certs = load_certificates(std::slice::from_ref(&args.cert.to_path_buf()), "--cert")?;
+    if certs.is_empty() {
+        return Err(Failure::new(format!(
+            "--cert {}: no certificate",
+            args.cert.display()
+        )));
+    }
+    // The first certificate is the signer's; any others in the file go with
+    // it as its chain, like --chain.
+    let certificate = certs.remove(0);
+    let mut chain = certs;
+    chain.extend(load_certificates(args.chain, "--chain")?);
+    let key_bytes = read_input(Some(args.key))?;
+    let key = SigningKey::from_pem(&key_bytes)
+        .map_err(|e| Failure::new(format!("--key {}: {e}", args.key.display())))?;
+    let mut signer = Signer::new(key, certificate, chain)
+        .map_err(|e| Failure::new(format!("--key/--cert: {e}")))?;
+    if let Some(name) = args.digest {
+        let digest = match name.to_ascii_lowercase().replace('-', "").as_str() {
+            "sha256" => DigestAlgorithm::Sha256,
+            "sha384" => DigestAlgorithm::Sha384,
+            "sha512" => DigestAlgorithm::Sha512,
+            _ => {
+                return Err(Failure::new(format!(
+                    "--digest {name}: use sha256, sha384 or sha512"
+                )));
+            }
+        };
+        signer = signer
+            .with_digest(digest)
+            .map_err(|e| Failure::new(format!("--digest {name}: {e}")))?;
+    }
+    if args.pss {
+        signer = signer
+            .with_rsa_scheme(RsaScheme::Pss)
+            .map_err(|e| Failure::new(format!("--pss: {e}")))?;
+    }
+    let message = read_input(args.message)?;
+    let options = SignOptions {
+        form: if args.opaque {
+            SignForm::Opaque
+        } else {
+            SignForm::Detached
+        },
+        ..SignOptions::default()
+    };
+    let mut rng = rand_core::UnwrapErr(getrandom::SysRng);
+    let signed = sign_message(&message, &[signer], &options, now(args.now), &mut rng)
+        .map_err(|e| Failure::new(format!("signing failed: {e}")))?;
+    let mut out = std::io::stdout().lock();
+    out.write_all(&signed)
+        .and_then(|()| out.flush())
+        .map_err(|e| Failure::new(format!("cannot write output: {e}")))
 }
 
 /// Reads certificate files (PEM with one or more certificates, or DER).

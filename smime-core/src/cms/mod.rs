@@ -6,7 +6,7 @@ mod attributes;
 pub(crate) mod ber;
 mod content_info;
 mod error;
-mod oids;
+pub(crate) mod oids;
 mod signed_data;
 mod signer_info;
 mod verify_signer;

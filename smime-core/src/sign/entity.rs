@@ -1,0 +1,295 @@
+//! Preparing what is signed: the RFC 5322 header fields stay outside, the
+//! MIME entity (its `Content-*` fields and body) is made 7-bit safe where it
+//! is a single part (RFC 8551 §3.1.2) and put in canonical CRLF form
+//! (§3.1.1).
+
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use base64::Engine as _;
+use mailsec_message::{HeaderBlock, Limits, canonicalize_crlf, parse_content_type};
+
+use super::SignError;
+
+/// The longest line SMTP carries (RFC 5322 §2.1.1), without its CRLF.
+const MAX_LINE: usize = 998;
+/// Quoted-printable and base64 lines (RFC 2045 §6.7, §6.8).
+const ENCODED_LINE: usize = 76;
+
+/// A message split for signing.
+#[derive(Debug)]
+pub(super) struct Prepared {
+    /// The fields that stay on the outer message, CRLF-terminated.
+    pub(super) outer: Vec<u8>,
+    /// The MIME entity to sign, canonical.
+    pub(super) entity: Vec<u8>,
+}
+
+/// Splits `message` into outer fields and the canonical MIME entity.
+pub(super) fn prepare(message: &[u8]) -> Result<Prepared, SignError> {
+    let block = HeaderBlock::parse(message, &Limits::default())
+        .map_err(|e| SignError::Message(e.to_string()))?;
+    let (fields, body) = if block.fields().is_empty() {
+        // No header at all: the whole input is a plain-text body.
+        let body = message
+            .strip_prefix(b"\r\n")
+            .or_else(|| message.strip_prefix(b"\n"))
+            .unwrap_or(message);
+        (&[][..], body)
+    } else {
+        (
+            block.fields(),
+            message.get(block.body_offset()..).unwrap_or_default(),
+        )
+    };
+    let mut outer = Vec::new();
+    let mut entity_fields: Vec<Vec<u8>> = Vec::new();
+    let mut content_type = None;
+    let mut transfer_encoding = None;
+    for field in fields {
+        let name = field.name();
+        let is_content = name.len() > 8
+            && name
+                .get(..8)
+                .is_some_and(|p| p.eq_ignore_ascii_case(b"content-"));
+        if is_content {
+            if field.is("Content-Type") {
+                content_type = Some(
+                    parse_content_type(&field.unfolded_value())
+                        .map_err(|e| SignError::Message(alloc::format!("Content-Type: {e}")))?,
+                );
+            }
+            if field.is("Content-Transfer-Encoding") {
+                transfer_encoding = Some(
+                    String::from_utf8_lossy(&field.unfolded_value())
+                        .trim()
+                        .to_ascii_lowercase(),
+                );
+                continue;
+            }
+            entity_fields.push(crlf_field(field.raw()));
+        } else if !field.is("MIME-Version") {
+            outer.extend(crlf_field(field.raw()));
+        }
+    }
+    let leaf = content_type
+        .as_ref()
+        .is_none_or(|ct| !ct.is_multipart() && !ct.media_type.eq_ignore_ascii_case("message"));
+    let is_text = content_type
+        .as_ref()
+        .is_none_or(|ct| ct.media_type.eq_ignore_ascii_case("text"));
+    let identity = transfer_encoding
+        .as_deref()
+        .is_none_or(|cte| matches!(cte, "7bit" | "8bit" | "binary"));
+    let original = body;
+    let mut new_encoding = None;
+    let body: Vec<u8> = if leaf && identity && !seven_bit_safe(body) {
+        if is_text {
+            new_encoding = Some("quoted-printable");
+            quoted_printable(&canonicalize_crlf(body))
+        } else {
+            new_encoding = Some("base64");
+            base64_lines(body)
+        }
+    } else {
+        canonicalize_crlf(body).into_owned()
+    };
+    if content_type.is_none() {
+        // RFC 2045 §5.2's default, with the charset the text is in.
+        let ct: &[u8] = if body_is_ascii(original) {
+            b"Content-Type: text/plain; charset=us-ascii\r\n"
+        } else if core::str::from_utf8(original).is_ok() {
+            b"Content-Type: text/plain; charset=utf-8\r\n"
+        } else {
+            b"Content-Type: text/plain\r\n"
+        };
+        entity_fields.insert(0, ct.to_vec());
+    }
+    let mut entity = entity_fields.concat();
+    match (new_encoding, transfer_encoding) {
+        (Some(cte), _) => {
+            entity.extend_from_slice(b"Content-Transfer-Encoding: ");
+            entity.extend_from_slice(cte.as_bytes());
+            entity.extend_from_slice(b"\r\n");
+        }
+        (None, Some(cte)) => {
+            entity.extend_from_slice(b"Content-Transfer-Encoding: ");
+            entity.extend_from_slice(cte.as_bytes());
+            entity.extend_from_slice(b"\r\n");
+        }
+        (None, None) => {}
+    }
+    entity.extend_from_slice(b"\r\n");
+    entity.extend_from_slice(&body);
+    Ok(Prepared { outer, entity })
+}
+
+fn body_is_ascii(body: &[u8]) -> bool {
+    body.iter().all(|&b| b != 0 && b < 0x80)
+}
+
+/// One header field with its line breaks (folding included) made CRLF, and
+/// a CRLF at its end.
+fn crlf_field(raw: &[u8]) -> Vec<u8> {
+    let mut out = canonicalize_crlf(raw).into_owned();
+    if !out.ends_with(b"\r\n") {
+        out.extend_from_slice(b"\r\n");
+    }
+    out
+}
+
+/// Whether a body can travel as 7bit: US-ASCII without NUL, lines of at most
+/// 998 octets, CR only before LF.
+fn seven_bit_safe(body: &[u8]) -> bool {
+    let mut line = 0usize;
+    for (i, &b) in body.iter().enumerate() {
+        if b == 0 || b >= 0x80 {
+            return false;
+        }
+        if b == b'\r' && body.get(i + 1) != Some(&b'\n') {
+            return false;
+        }
+        if b == b'\n' {
+            line = 0;
+        } else if b != b'\r' {
+            line += 1;
+            if line > MAX_LINE {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// Quoted-printable (RFC 2045 §6.7) of CRLF text: line breaks stay line
+/// breaks, lines are soft-wrapped at 76 columns, white space before a line
+/// break is encoded, and so are a leading `From ` and a lone `.` (which
+/// some transports alter).
+fn quoted_printable(text: &[u8]) -> Vec<u8> {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = Vec::with_capacity(text.len().saturating_mul(11) / 10);
+    let mut lines = text.split(|&b| b == b'\n').peekable();
+    while let Some(raw_line) = lines.next() {
+        let last = lines.peek().is_none();
+        let line = raw_line.strip_suffix(b"\r").unwrap_or(raw_line);
+        let mut column = 0usize;
+        for (i, &b) in line.iter().enumerate() {
+            let at_end = i + 1 == line.len();
+            let literal = match b {
+                b' ' | b'\t' => !at_end,
+                b'F' => !(i == 0 && line.starts_with(b"From ")),
+                b'.' => !(i == 0 && line.len() == 1),
+                b'=' => false,
+                33..=126 => true,
+                _ => false,
+            };
+            let width = if literal { 1 } else { 3 };
+            if column + width > ENCODED_LINE - 1 {
+                out.extend_from_slice(b"=\r\n");
+                column = 0;
+            }
+            if literal {
+                out.push(b);
+            } else {
+                out.push(b'=');
+                let hex = |n: u8| HEX.get(usize::from(n)).copied().unwrap_or(b'0');
+                out.push(hex(b >> 4));
+                out.push(hex(b & 0x0f));
+            }
+            column += width;
+        }
+        if !last {
+            out.extend_from_slice(b"\r\n");
+        }
+    }
+    out
+}
+
+/// Base64 in lines of 76 characters, each ending in CRLF.
+pub(super) fn base64_lines(data: &[u8]) -> Vec<u8> {
+    let encoded = base64::engine::general_purpose::STANDARD.encode(data);
+    let mut out = Vec::with_capacity(encoded.len() + encoded.len() / ENCODED_LINE * 2 + 2);
+    for chunk in encoded.as_bytes().chunks(ENCODED_LINE) {
+        out.extend_from_slice(chunk);
+        out.extend_from_slice(b"\r\n");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entity(message: &str) -> String {
+        String::from_utf8(prepare(message.as_bytes()).unwrap().entity).unwrap()
+    }
+
+    #[test]
+    fn splits_outer_and_content_fields() {
+        let p = prepare(
+            b"From: a@example.com\nTo: b@example.com\nMIME-Version: 1.0\nContent-Type: text/plain\nSubject: hi\n\nbody\n",
+        )
+        .unwrap();
+        assert_eq!(
+            p.outer,
+            b"From: a@example.com\r\nTo: b@example.com\r\nSubject: hi\r\n"
+        );
+        assert_eq!(p.entity, b"Content-Type: text/plain\r\n\r\nbody\r\n");
+    }
+
+    #[test]
+    fn bare_text_gets_a_content_type() {
+        assert_eq!(
+            entity("\nhello\n"),
+            "Content-Type: text/plain; charset=us-ascii\r\n\r\nhello\r\n"
+        );
+        assert_eq!(
+            entity("Subject: x\n\nhello"),
+            "Content-Type: text/plain; charset=us-ascii\r\n\r\nhello"
+        );
+    }
+
+    #[test]
+    fn eight_bit_text_becomes_quoted_printable() {
+        let e = entity("Content-Type: text/plain; charset=utf-8\n\nCaf\u{e9} \nFrom here\n.\n");
+        assert_eq!(
+            e,
+            "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nCaf=C3=A9=20\r\n=46rom here\r\n=2E\r\n"
+        );
+        let e = entity("Subject: x\n\nna\u{ef}ve\n");
+        assert!(
+            e.starts_with("Content-Type: text/plain; charset=utf-8\r\n"),
+            "{e}"
+        );
+        let long = "x".repeat(2000);
+        let e = entity(&alloc::format!("Content-Type: text/plain\n\n{long}\n"));
+        assert!(e.lines().all(|l| l.len() <= 76), "{e}");
+        let decoded = mailsec_message::decode_quoted_printable(
+            e.split("\r\n\r\n").nth(1).unwrap().as_bytes(),
+        );
+        assert_eq!(decoded, alloc::format!("{long}\r\n").as_bytes());
+    }
+
+    #[test]
+    fn binary_becomes_base64_and_multipart_is_kept() {
+        let p = prepare(
+            b"Content-Type: application/octet-stream\nContent-Transfer-Encoding: binary\n\n\x00\x01\xff\n",
+        )
+        .unwrap();
+        assert_eq!(
+            p.entity,
+            b"Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\nAAH/Cg==\r\n"
+        );
+        let m = "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nx\n--b--\n";
+        assert_eq!(entity(m), m.replace('\n', "\r\n"));
+    }
+
+    #[test]
+    fn seven_bit_rules() {
+        assert!(seven_bit_safe(b"a\r\nb\n"));
+        assert!(!seven_bit_safe(b"a\rb"));
+        assert!(!seven_bit_safe(b"\x00"));
+        assert!(!seven_bit_safe(&[b'a'; 999]));
+        assert!(seven_bit_safe(&[b'a'; 998]));
+    }
+}
