@@ -339,3 +339,60 @@ fn a_separate_encryption_certificate_is_named_and_sent() {
         other => panic!("{other:?}"),
     }
 }
+
+/// The content a verifier hands back, decoded, is the body that was signed:
+/// quoted-printable for 8-bit text (line breaks made CRLF), base64 for
+/// binary data (byte for byte).
+fn decoded_body(content: &[u8]) -> Vec<u8> {
+    let split = content
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("header and body");
+    let (header, body) = (&content[..split], &content[split + 4..]);
+    let header = String::from_utf8_lossy(header).to_ascii_lowercase();
+    if header.contains("content-transfer-encoding: base64") {
+        mailsec_message::decode_base64(body).unwrap()
+    } else if header.contains("content-transfer-encoding: quoted-printable") {
+        mailsec_message::decode_quoted_printable(body)
+    } else {
+        body.to_vec()
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn any_text_body_signs_verifies_and_round_trips(body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..600)) {
+        // Text: line breaks are canonicalised, everything else kept.
+        let message = [&b"From: merchant@shop.example\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"[..], &body].concat();
+        let signed = sign_message(&message, &[signer("ed25519")], &SignOptions::default(), NOW, &mut rng()).unwrap();
+        let report = verify(&signed);
+        proptest::prop_assert!(report.verified, "{:?}", report.signers);
+        let content = report.content.unwrap();
+        let expected = mailsec_message::canonicalize_crlf(&body).into_owned();
+        // A bare CR makes text unsafe for 7bit; it survives quoted-printable.
+        proptest::prop_assert_eq!(decoded_body(&content), expected);
+    }
+
+    #[test]
+    fn any_binary_body_round_trips_exactly(body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..600), opaque in proptest::prelude::any::<bool>()) {
+        let message = [&b"From: merchant@shop.example\nContent-Type: application/octet-stream\nContent-Transfer-Encoding: binary\n\n"[..], &body].concat();
+        let options = SignOptions {
+            form: if opaque { SignForm::Opaque } else { SignForm::Detached },
+            ..SignOptions::default()
+        };
+        let signed = sign_message(&message, &[signer("p256")], &options, NOW, &mut rng()).unwrap();
+        let report = verify(&signed);
+        proptest::prop_assert!(report.verified, "{:?}", report.signers);
+        let content = report.content.unwrap();
+        let decoded = decoded_body(&content);
+        if String::from_utf8_lossy(&content).to_ascii_lowercase().contains("content-transfer-encoding: base64") {
+            // Not 7-bit safe: base64, byte for byte.
+            proptest::prop_assert_eq!(decoded, body);
+        } else {
+            // 7-bit safe already: sent as it is, in canonical form.
+            proptest::prop_assert_eq!(decoded, mailsec_message::canonicalize_crlf(&body).into_owned());
+        }
+    }
+}

@@ -171,7 +171,12 @@ fn quoted_printable(text: &[u8]) -> Vec<u8> {
     let mut lines = text.split(|&b| b == b'\n').peekable();
     while let Some(raw_line) = lines.next() {
         let last = lines.peek().is_none();
-        let line = raw_line.strip_suffix(b"\r").unwrap_or(raw_line);
+        // The CR of a CRLF; a CR at the very end is data.
+        let line = if last {
+            raw_line
+        } else {
+            raw_line.strip_suffix(b"\r").unwrap_or(raw_line)
+        };
         let mut column = 0usize;
         for (i, &b) in line.iter().enumerate() {
             let at_end = i + 1 == line.len();
