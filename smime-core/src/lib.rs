@@ -7,8 +7,8 @@
 //!
 //! # Status
 //!
-//! Verification is here; signing, the certificate store, encryption and
-//! decryption land with later issues.
+//! Verification and signing are here; encryption and decryption land with
+//! a later issue.
 //!
 //! # Verifying a message
 //!
@@ -60,6 +60,47 @@
 //! let report = verify_message(message, &trust, 1_800_000_000, &VerifyOptions::default())?;
 //! assert!(report.verified);
 //! assert_eq!(report.signers[0].emails, ["merchant@shop.example"]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Signing a message
+//!
+//! A [`Signer`] is a private key ([`SigningKey`]: PKCS#8, PKCS#1 or SEC1,
+//! PEM or DER; RSA from 2048 bits, P-256, P-384, Ed25519), its certificate
+//! (checked: the key is its key, and its key usages allow signing mail) and
+//! the chain to send. [`sign_message`] keeps the RFC 5322 header fields on
+//! the outside and signs the MIME entity (RFC 8551 §3.1), detached
+//! (`multipart/signed`, `micalg` listing every signer's digest) or opaque
+//! ([`SignForm`]). A single part that is not 7-bit safe is re-encoded
+//! (quoted-printable for text, base64 otherwise, §3.1.2); the entity is
+//! signed in CRLF form. Each SignerInfo carries content-type, message-digest,
+//! signing-time (the caller's `now`), SMIMECapabilities,
+//! SMIMEEncryptionKeyPreference ([`KeyPreference`]) and signingCertificateV2
+//! (RFC 5035). RSA signs PKCS#1 v1.5 or PSS ([`RsaScheme`]); Ed25519 signs
+//! with SHA-512 (RFC 8419). Randomness (PSS salts, RSA blinding, hedged ECDSA
+//! nonces) comes from the caller's `CryptoRng`. [`sign_content`] signs bytes
+//! at the CMS level.
+//!
+//! The SignedData is put together here, not with `cms`'s builder, which
+//! reads the system clock for signing-time and re-encodes certificates.
+//!
+//! ```
+//! use smime_core::{Certificate, SignOptions, Signer, SigningKey, TrustInputs, VerifyOptions};
+//!
+//! let key = SigningKey::from_pem(include_bytes!("../samples/merchant-p256.key"))?;
+//! let cert = Certificate::from_pem(include_bytes!("../samples/merchant-p256.pem"))?.remove(0);
+//! let signer = Signer::new(key, cert, Vec::new())?;
+//! let message = b"From: merchant@shop.example\r\nSubject: Order\r\n\
+//!                 Content-Type: text/plain\r\n\r\nShipped.\r\n";
+//! # let mut rng = rand_core::UnwrapErr(getrandom::SysRng);
+//! // `rng` is any rand_core::CryptoRng, such as rand_core::UnwrapErr(getrandom::SysRng).
+//! let now = 1_800_000_000;
+//! let signed = smime_core::sign_message(message, &[signer], &SignOptions::default(), now, &mut rng)?;
+//!
+//! let anchors = Certificate::from_pem(include_bytes!("../samples/ca.pem"))?;
+//! let trust = TrustInputs { anchors: &anchors, certificates: &[], crls: &[] };
+//! let report = smime_core::verify_message(&signed, &trust, now, &VerifyOptions::default())?;
+//! assert!(report.verified);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
