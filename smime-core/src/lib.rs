@@ -96,6 +96,7 @@ mod crypto;
 mod mime;
 mod path;
 mod sender;
+mod store;
 mod verify;
 
 pub use certificate::{Certificate, CertificateError, MAX_CERTIFICATE_SIZE};
@@ -115,6 +116,11 @@ pub use path::{
     ChainStatus, PathError, PathValidation, RevocationMode, ValidationOptions, validate_path,
 };
 pub use sender::{address_matches, certificate_email_addresses, message_sender_addresses};
+pub use store::{
+    CertificateStore, MAX_CERTIFICATES_PER_ADDRESS, MemoryCertificateStore, RejectReason, Rejected,
+    SelectError, Selected, StoreError, StoredCertificate, normalize_address,
+    select_encryption_certificate,
+};
 pub use verify::{
     SignatureFailure, SignatureStatus, SignedForm, SignerReport, TrustInputs, VerifyError,
     VerifyOptions, VerifyReport, verify_message,
