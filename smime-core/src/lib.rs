@@ -63,6 +63,24 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! # Certificate store and harvesting
+//!
+//! [`harvest`] takes from a [`VerifyReport`] what its *verified* signers
+//! offer for later encryption (RFC 8551 §2.5.3, §2.7.1): the sender
+//! addresses the signer's certificate carries, that certificate with its
+//! chain, the SMIMECapabilities and signing time, and a certificate that
+//! SMIMEEncryptionKeyPreference names when it validates on its own. An
+//! unverified, untrusted or self-signed-only signer gives nothing: anyone
+//! could otherwise plant the key that mail to a victim is encrypted to.
+//! [`store_harvest`] puts it into a [`CertificateStore`] (keyed by
+//! [`normalize_address`]; [`MemoryCertificateStore`] keeps
+//! [`MAX_CERTIFICATES_PER_ADDRESS`] per address), and
+//! [`select_encryption_certificate`] picks the certificate to encrypt to:
+//! valid at the caller's time with a path to the caller's anchors, carrying
+//! the address, with a key and keyUsage fit for encryption (RFC 8550
+//! §4.4.2); the preferred one first, then the newest signing time. When none
+//! qualifies, [`SelectError`] says why for each.
+//!
 //! # Dependencies, and why
 //!
 //! RustCrypto throughout: `x509-cert`, `cms` and `der` for the ASN.1 types
@@ -93,6 +111,7 @@ extern crate alloc;
 mod certificate;
 mod cms;
 mod crypto;
+mod harvest;
 mod mime;
 mod path;
 mod sender;
@@ -110,6 +129,7 @@ pub use crypto::{
     AlgorithmPolicy, DSA_Q_BITS, DigestAlgorithm, MAX_DSA_P_BITS, MAX_RSA_BITS, MIN_DSA_P_BITS,
     SignatureError,
 };
+pub use harvest::{Harvested, harvest, store_harvest};
 pub use mailsec_message;
 pub use mime::{MAX_SMIME_MESSAGE_SIZE, SmimeEntity, SmimeMimeError, find_smime};
 pub use path::{

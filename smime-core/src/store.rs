@@ -1,7 +1,7 @@
 //! A certificate store keyed by e-mail address, and the choice of the
 //! certificate to encrypt to (RFC 8551 §2.5, §2.7; RFC 8550 §4.4).
 //!
-//! [`CertificateStore`] is the caller's storage: what `harvest`
+//! [`CertificateStore`] is the caller's storage: what [`harvest`](crate::harvest)
 //! takes from verified signed mail goes in, and
 //! [`select_encryption_certificate`] picks from it when mail is encrypted to
 //! an address. [`MemoryCertificateStore`] keeps it in memory.
