@@ -223,6 +223,7 @@ mod tests {
     use crate::path::RevocationMode;
     use crate::store::{MemoryCertificateStore, select_encryption_certificate};
     use crate::verify::{SignatureStatus, TrustInputs, VerifyOptions, verify_message};
+    use proptest::prelude::*;
 
     const NOW: u64 = 1_800_000_000;
     const MERCHANT: &str = "merchant@shop.example";
@@ -467,5 +468,26 @@ mod tests {
         assert!(between(core::slice::from_ref(&c)).is_empty());
         assert!(between(&[c.clone(), c.clone()]).is_empty());
         assert_eq!(between(&[c.clone(), c.clone(), c.clone()]).len(), 1);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn arbitrary_senders_and_preferences_never_panic(
+            senders in proptest::collection::vec("\\PC{0,30}", 0..4),
+            key_id in proptest::collection::vec(any::<u8>(), 0..24),
+        ) {
+            let mut r = with_preference(
+                EncryptionKeyPreference::SubjectAltKeyIdentifier(key_id),
+                &[der("merchant_enc"), der("bob")],
+            );
+            r.sender_addresses = senders;
+            for h in harvest(&r, &anchors(), &[], NOW, &opts()) {
+                prop_assert!(!h.addresses.is_empty());
+                let mut store = MemoryCertificateStore::new();
+                store_harvest(&mut store, &[h]).unwrap();
+            }
+        }
     }
 }

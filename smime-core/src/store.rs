@@ -498,6 +498,7 @@ mod tests {
     )]
     use super::*;
     use crate::path::RevocationMode;
+    use proptest::prelude::*;
 
     /// 2027-01-15: inside every test certificate's validity but `rsa_expired`'s.
     const NOW: u64 = 1_800_000_000;
@@ -887,5 +888,66 @@ mod tests {
         assert_eq!(store.remove_address("alice@store.EXAMPLE"), 1);
         assert_eq!(store.remove_address(ALICE), 0);
         assert!(store.is_empty());
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn keys_agree_with_address_matches(
+            a in "[aA\"\\\\@.é ]{0,4}@[xX.é-]{0,4}",
+            b in "[aA\"\\\\@.é ]{0,4}@[xX.é-]{0,4}",
+        ) {
+            let (ka, kb) = (normalize_address(&a), normalize_address(&b));
+            prop_assert_eq!(address_matches(&a, &b), ka.is_some() && ka == kb);
+        }
+
+        #[test]
+        fn arbitrary_addresses_never_panic(address in "\\PC{0,40}") {
+            let mut store = MemoryCertificateStore::with_limit(2);
+            let _ = normalize_address(&address);
+            if store.insert(&address, entry("rsa_dual", None, false)).is_ok() {
+                prop_assert_eq!(store.certificates_for(&address).len(), 1);
+            }
+            let _ = select_encryption_certificate(&store, &address, &[cert("ca")], &[], NOW, &opts());
+            let _ = store.remove(&address, &cert("rsa_dual"));
+        }
+
+        #[test]
+        fn mutated_certificates_never_panic(
+            edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..6),
+            name in prop::sample::select(vec!["rsa_dual", "ec_agree", "rsa_sig", "rsa_noku"]),
+        ) {
+            let mut der = cert(name).der().to_vec();
+            for (at, b) in edits {
+                let i = at % der.len();
+                der[i] = b;
+            }
+            if let Ok(c) = Certificate::from_der(&der) {
+                let mut store = MemoryCertificateStore::new();
+                store.insert(ALICE, StoredCertificate::new(c, NOW)).unwrap();
+                let _ = select(&store);
+            }
+        }
+
+        #[test]
+        fn the_cap_holds(ops in proptest::collection::vec((0usize..6, 0u64..50, any::<bool>()), 0..40)) {
+            let names = ["rsa_dual", "rsa_enc", "rsa_noku", "ec_agree", "rsa_sig", "bob"];
+            let mut store = MemoryCertificateStore::with_limit(3);
+            for (n, t, remove) in ops {
+                if remove {
+                    let _ = store.remove(ALICE, &cert(names[n]));
+                } else {
+                    let mut e = entry(names[n], Some(t), t % 2 == 0);
+                    e.stored_at = t;
+                    store.insert(ALICE, e).unwrap();
+                }
+                let got = store.certificates_for(ALICE);
+                prop_assert!(got.len() <= 3);
+                for (i, e) in got.iter().enumerate() {
+                    prop_assert!(got.iter().skip(i + 1).all(|f| f.certificate != e.certificate));
+                }
+            }
+        }
     }
 }
