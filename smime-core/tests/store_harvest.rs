@@ -23,10 +23,13 @@
 use std::path::PathBuf;
 use std::process::Command;
 
+use x509_cert::ext::pkix::KeyUsage;
+
 use smime_core::{
     Certificate, CertificateStore, ChainStatus, Harvested, MemoryCertificateStore, RejectReason,
-    RevocationMode, SelectError, SignatureStatus, TrustInputs, ValidationOptions, VerifyOptions,
-    VerifyReport, harvest, select_encryption_certificate, store_harvest, verify_message,
+    RevocationMode, SelectError, SignatureStatus, StoredCertificate, TrustInputs,
+    ValidationOptions, VerifyOptions, VerifyReport, harvest, select_encryption_certificate,
+    store_harvest, verify_message,
 };
 
 use ChainStatus::Untrusted;
@@ -70,6 +73,19 @@ fn verdict(report: &VerifyReport) -> (SignatureStatus, ChainStatus, bool) {
     (s.signature, s.chain, s.sender_match)
 }
 
+/// Whether the certificate's keyUsage allows what encryption to its key
+/// needs (keyEncipherment for RSA, keyAgreement for EC), read here with
+/// x509-cert directly.
+fn encryptable(c: &Certificate) -> bool {
+    let tbs = c.x509().tbs_certificate();
+    let rsa = tbs.subject_public_key_info().algorithm.oid.to_string() == "1.2.840.113549.1.1.1";
+    match tbs.get_extension::<KeyUsage>().unwrap() {
+        None => true,
+        Some((_, ku)) if rsa => ku.key_encipherment(),
+        Some((_, ku)) => ku.key_agreement(),
+    }
+}
+
 fn edit(message: &[u8], from: &str, to: &str) -> Vec<u8> {
     let text = String::from_utf8(message.to_vec()).unwrap();
     assert!(text.contains(from), "{from}");
@@ -107,26 +123,53 @@ fn samples_are_harvested_but_their_signing_certificates_are_not_selected() {
     assert_eq!(records.len(), 2);
     assert!(records.iter().any(|r| r.stored_at == NOW + 5));
 
-    let e =
-        select_encryption_certificate(&store, MERCHANT, &anchors, &[], NOW, &opts()).unwrap_err();
-    let SelectError::NoneQualified { address, rejected } = &e else {
-        panic!("{e:?}")
-    };
-    assert_eq!(address, MERCHANT);
-    let mut reasons: Vec<&RejectReason> = rejected.iter().map(|r| &r.reason).collect();
-    reasons.sort_by_key(|r| r.to_string());
-    assert_eq!(
-        reasons,
-        [
-            &RejectReason::KeyUsage {
-                needed: "keyAgreement"
-            },
-            &RejectReason::KeyUsage {
-                needed: "keyEncipherment"
-            },
-        ]
-    );
-    assert!(e.to_string().contains("keyEncipherment"), "{e}");
+    // Whether mail can be encrypted to the samples depends on their
+    // keyUsage: signing only (digitalSignature, nonRepudiation) in the
+    // first samples, dual-use (keyEncipherment for RSA, keyAgreement for
+    // P-256) since they were regenerated for signing. The verdict must
+    // follow the certificates either way.
+    let fit: Vec<StoredCertificate> = records
+        .iter()
+        .filter(|r| encryptable(&r.certificate))
+        .cloned()
+        .collect();
+    match select_encryption_certificate(&store, MERCHANT, &anchors, &[], NOW, &opts()) {
+        Ok(s) => {
+            let best = fit
+                .iter()
+                .max_by_key(|r| (r.signing_time, r.stored_at))
+                .expect("selected, so one is fit");
+            assert_eq!(s.entry.certificate, best.certificate);
+            assert!(!s.by_preference);
+            assert_eq!(s.path.len(), 2);
+            assert_eq!(s.rejected.len(), 2 - fit.len());
+            assert!(
+                s.rejected
+                    .iter()
+                    .all(|r| matches!(r.reason, RejectReason::KeyUsage { .. }))
+            );
+        }
+        Err(SelectError::NoneQualified { address, rejected }) => {
+            assert!(fit.is_empty(), "{rejected:?}");
+            assert_eq!(address, MERCHANT);
+            let mut reasons: Vec<&RejectReason> = rejected.iter().map(|r| &r.reason).collect();
+            reasons.sort_by_key(|r| r.to_string());
+            assert_eq!(
+                reasons,
+                [
+                    &RejectReason::KeyUsage {
+                        needed: "keyAgreement"
+                    },
+                    &RejectReason::KeyUsage {
+                        needed: "keyEncipherment"
+                    },
+                ]
+            );
+            let text = SelectError::NoneQualified { address, rejected }.to_string();
+            assert!(text.contains("keyEncipherment"), "{text}");
+        }
+        Err(e) => panic!("{e:?}"),
+    }
     assert_eq!(
         select_encryption_certificate(&store, "customer@home.example", &anchors, &[], NOW, &opts()),
         Err(SelectError::NoCertificate("customer@home.example".into()))
