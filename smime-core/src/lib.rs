@@ -7,8 +7,8 @@
 //!
 //! # Status
 //!
-//! Verification and signing are here; encryption and decryption land with
-//! a later issue.
+//! Verification, signing, the certificate store and harvesting are here;
+//! encryption and decryption land with a later issue.
 //!
 //! # Verifying a message
 //!
@@ -104,6 +104,24 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! # Certificate store and harvesting
+//!
+//! [`harvest`] takes from a [`VerifyReport`] what its *verified* signers
+//! offer for later encryption (RFC 8551 §2.5.3, §2.7.1): the sender
+//! addresses the signer's certificate carries, that certificate with its
+//! chain, the SMIMECapabilities and signing time, and a certificate that
+//! SMIMEEncryptionKeyPreference names when it validates on its own. An
+//! unverified, untrusted or self-signed-only signer gives nothing: anyone
+//! could otherwise plant the key that mail to a victim is encrypted to.
+//! [`store_harvest`] puts it into a [`CertificateStore`] (keyed by
+//! [`normalize_address`]; [`MemoryCertificateStore`] keeps
+//! [`MAX_CERTIFICATES_PER_ADDRESS`] per address), and
+//! [`select_encryption_certificate`] picks the certificate to encrypt to:
+//! valid at the caller's time with a path to the caller's anchors, carrying
+//! the address, with a key and keyUsage fit for encryption (RFC 8550
+//! §4.4.2); the preferred one first, then the newest signing time. When none
+//! qualifies, [`SelectError`] says why for each.
+//!
 //! # Dependencies, and why
 //!
 //! RustCrypto throughout: `x509-cert`, `cms` and `der` for the ASN.1 types
@@ -134,10 +152,12 @@ extern crate alloc;
 mod certificate;
 mod cms;
 mod crypto;
+mod harvest;
 mod mime;
 mod path;
 mod sender;
 mod sign;
+mod store;
 mod verify;
 
 pub use certificate::{Certificate, CertificateError, MAX_CERTIFICATE_SIZE};
@@ -151,6 +171,7 @@ pub use crypto::{
     AlgorithmPolicy, DSA_Q_BITS, DigestAlgorithm, MAX_DSA_P_BITS, MAX_RSA_BITS, MIN_DSA_P_BITS,
     SignatureError,
 };
+pub use harvest::{Harvested, harvest, store_harvest};
 pub use mailsec_message;
 pub use mime::{MAX_SMIME_MESSAGE_SIZE, SmimeEntity, SmimeMimeError, find_smime};
 pub use path::{
@@ -160,6 +181,11 @@ pub use sender::{address_matches, certificate_email_addresses, message_sender_ad
 pub use sign::{
     KeyError, KeyKind, KeyPreference, MAX_KEY_FILE_SIZE, RsaScheme, SignError, SignForm,
     SignOptions, Signer, SigningKey, default_capabilities, sign_content, sign_message,
+};
+pub use store::{
+    CertificateStore, MAX_CERTIFICATES_PER_ADDRESS, MemoryCertificateStore, RejectReason, Rejected,
+    SelectError, Selected, StoreError, StoredCertificate, normalize_address,
+    select_encryption_certificate,
 };
 pub use verify::{
     SignatureFailure, SignatureStatus, SignedForm, SignerReport, TrustInputs, VerifyError,

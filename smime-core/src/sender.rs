@@ -157,6 +157,15 @@ pub fn address_matches(message_address: &str, certificate_address: &str) -> bool
     }
 }
 
+/// An address in the form [`address_matches`] compares: the unquoted local
+/// part, exact, and the domain in lower-case A-labels (a domain literal in
+/// lower case). Two addresses match exactly when both normalise and their
+/// normal forms are equal. `None` for what never matches.
+pub(crate) fn normalized_address(address: &str) -> Option<(String, String)> {
+    let (local, domain) = split(address)?;
+    Some((local, ascii_domain(&domain)?))
+}
+
 /// The unquoted local part and the domain of an address.
 fn split(address: &str) -> Option<(String, String)> {
     let address = address.trim();

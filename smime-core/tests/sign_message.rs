@@ -396,3 +396,48 @@ proptest::proptest! {
         }
     }
 }
+
+/// The seeds' scenario end to end: a merchant signs with its Ed25519
+/// certificate and names its P-256 certificate for encryption; the reader
+/// verifies, harvests and later selects the P-256 certificate to encrypt to.
+#[test]
+fn signed_preference_is_harvested_and_selected() {
+    let (_, encryption) = sample("p256");
+    let options = SignOptions {
+        encryption_key_preference: KeyPreference::Certificate(Box::new(encryption.clone())),
+        ..SignOptions::default()
+    };
+    let signed = sign_message(&message(), &[signer("ed25519")], &options, NOW, &mut rng()).unwrap();
+    let report = verify(&signed);
+    assert!(report.verified);
+    let anchors = Certificate::from_pem(CA).unwrap();
+    let validation = smime_core::ValidationOptions::default();
+    let harvested = smime_core::harvest(&report, &anchors, &[], NOW, &validation);
+    assert_eq!(harvested.len(), 1);
+    assert_eq!(harvested[0].addresses, ["merchant@shop.example"]);
+    let preferred = harvested[0]
+        .encryption
+        .as_ref()
+        .expect("the named certificate");
+    assert_eq!(preferred.certificate.der(), encryption.der());
+    let mut store = smime_core::MemoryCertificateStore::new();
+    smime_core::store_harvest(&mut store, &harvested).unwrap();
+    let selected = smime_core::select_encryption_certificate(
+        &store,
+        "merchant@SHOP.example", // domains compare case-insensitively
+        &anchors,
+        &[],
+        NOW,
+        &validation,
+    )
+    .unwrap();
+    assert_eq!(selected.entry.certificate.der(), encryption.der());
+    assert!(selected.by_preference);
+    // The Ed25519 signing certificate itself cannot be encrypted to.
+    assert!(
+        selected
+            .rejected
+            .iter()
+            .any(|r| matches!(r.reason, smime_core::RejectReason::UnsupportedKey { .. }))
+    );
+}

@@ -9,7 +9,7 @@ use super::cert_info::CertInfo;
 use super::crl::Crl;
 use super::options::ValidationOptions;
 use super::result::{ChainStatus, PathError, PathValidation};
-use super::validate::{Context, validate};
+use super::validate::{Context, EndEntityPurpose, validate};
 use super::verifier::Verifier;
 use crate::certificate::Certificate;
 
@@ -87,7 +87,8 @@ fn rank(reached: bool, err: &PathError, len: usize) -> (u8, usize) {
     }
 }
 
-/// Builds and validates (see [`validate_path`](crate::validate_path)).
+/// Builds and validates (see [`validate_path`](crate::validate_path)) a
+/// signer's path.
 pub(crate) fn build_and_validate(
     end_entity: &Certificate,
     intermediates: &[Certificate],
@@ -95,6 +96,27 @@ pub(crate) fn build_and_validate(
     crls: &[Vec<u8>],
     time: u64,
     options: &ValidationOptions,
+) -> PathValidation {
+    build_and_validate_for(
+        end_entity,
+        intermediates,
+        anchors,
+        crls,
+        time,
+        options,
+        EndEntityPurpose::Signing,
+    )
+}
+
+/// Builds and validates a path whose end entity's key serves `purpose`.
+pub(crate) fn build_and_validate_for(
+    end_entity: &Certificate,
+    intermediates: &[Certificate],
+    anchors: &[Certificate],
+    crls: &[Vec<u8>],
+    time: u64,
+    options: &ValidationOptions,
+    purpose: EndEntityPurpose,
 ) -> PathValidation {
     // An end entity that is itself an anchor is valid only as that exact certificate.
     if anchors.iter().any(|a| a.der() == end_entity.der()) {
@@ -123,6 +145,7 @@ pub(crate) fn build_and_validate(
         pool: &pool,
         time,
         options,
+        purpose,
         verifier: Verifier::new(&options.algorithms),
     };
 

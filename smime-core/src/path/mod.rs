@@ -103,3 +103,26 @@ pub fn validate_path(
 ) -> PathValidation {
     build::build_and_validate(end_entity, intermediates, anchors, crls, time_unix, options)
 }
+
+/// [`validate_path`] for a certificate that mail will be encrypted to:
+/// everything is checked the same way but the end entity's keyUsage, whose
+/// signing bits (RFC 8550 §4.4.2) an encryption-only certificate lacks.
+/// The caller checks keyEncipherment or keyAgreement itself.
+pub(crate) fn validate_encryption_path(
+    end_entity: &Certificate,
+    intermediates: &[Certificate],
+    anchors: &[Certificate],
+    crls: &[Vec<u8>],
+    time_unix: u64,
+    options: &ValidationOptions,
+) -> PathValidation {
+    build::build_and_validate_for(
+        end_entity,
+        intermediates,
+        anchors,
+        crls,
+        time_unix,
+        options,
+        validate::EndEntityPurpose::Encryption,
+    )
+}

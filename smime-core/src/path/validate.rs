@@ -29,8 +29,22 @@ pub(crate) struct Context<'a> {
     pub(crate) pool: &'a [CertInfo],
     pub(crate) time: u64,
     pub(crate) options: &'a ValidationOptions,
+    /// What the end entity's key is for: decides its keyUsage rule.
+    pub(crate) purpose: EndEntityPurpose,
     /// Signature checks under the call's budget.
     pub(crate) verifier: Verifier<'a>,
+}
+
+/// What the end entity's key is validated for (RFC 8550 §4.4.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum EndEntityPurpose {
+    /// Verifying a signature: a keyUsage, when present, must allow
+    /// digitalSignature or nonRepudiation.
+    Signing,
+    /// Encrypting to the key: the keyUsage is the caller's to check
+    /// (keyEncipherment for key transport, keyAgreement for key
+    /// agreement); the signing bits are not asked for.
+    Encryption,
 }
 
 /// Checks validity at `time` (both bounds inclusive).
@@ -234,7 +248,8 @@ pub(crate) fn validate(
 
         if i == n {
             // End entity: RFC 8550 §4.4.2 key usage, §4.4.4 EKU.
-            if let Some(ku) = &ext.key_usage
+            if ctx.purpose == EndEntityPurpose::Signing
+                && let Some(ku) = &ext.key_usage
                 && !ku.digital_signature()
                 && !ku.non_repudiation()
             {
