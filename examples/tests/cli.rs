@@ -416,4 +416,26 @@ fn demo_runs_offline() {
         line("made-up subdomain").contains("act on: quarantine"),
         "{text}"
     );
+    // S/MIME: only the verified merchant's certificate is kept, and it is
+    // the one selected for encryption; our Ed25519 signature verifies.
+    assert!(
+        line("RSA-2048, verified").ends_with("certificates kept: 1"),
+        "{text}"
+    );
+    assert!(line("From changed ").contains("verified false"), "{text}");
+    assert!(
+        text.lines()
+            .filter(|l| l.contains("certificates kept: 0"))
+            .count()
+            == 2,
+        "{text}"
+    );
+    assert!(
+        line("encrypt a reply to").contains("CN=Merchant (rsa)"),
+        "{text}"
+    );
+    assert!(
+        line("signed by mailsec (Ed25519").ends_with("micalg=sha-512 -> verified true"),
+        "{text}"
+    );
 }
