@@ -80,8 +80,6 @@ pub struct Signer {
     rsa_scheme: RsaScheme,
 }
 
-/// id-ce-extKeyUsage.
-const ID_EXT_KEY_USAGE: Oid = Oid::new_unwrap("2.5.29.37");
 /// id-kp-emailProtection.
 const ID_KP_EMAIL_PROTECTION: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.3.4");
 /// anyExtendedKeyUsage.
@@ -115,17 +113,12 @@ impl Signer {
                 "keyUsage has neither digitalSignature nor nonRepudiation",
             ));
         }
-        if let Some(ext) = certificate
+        let eku = certificate
             .x509()
             .tbs_certificate()
-            .extensions()
-            .and_then(|list| list.iter().find(|e| e.extn_id == ID_EXT_KEY_USAGE))
-        {
-            use der::Decode as _;
-            let eku = x509_cert::ext::pkix::ExtendedKeyUsage::from_der(ext.extn_value.as_bytes())
-                .map_err(|_| {
-                SignError::CertificateNotForSigning("malformed extendedKeyUsage")
-            })?;
+            .get_extension::<x509_cert::ext::pkix::ExtendedKeyUsage>()
+            .map_err(|_| SignError::CertificateNotForSigning("malformed extendedKeyUsage"))?;
+        if let Some((_, eku)) = eku {
             if !eku
                 .0
                 .iter()

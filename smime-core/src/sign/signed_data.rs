@@ -20,9 +20,6 @@ use crate::crypto::{DigestAlgorithm, digest, oids};
 
 /// id-mgf1 (RFC 8017).
 const ID_MGF1: der::asn1::ObjectIdentifier = oids::MGF1;
-/// id-ce-keyUsage.
-const ID_KEY_USAGE: der::asn1::ObjectIdentifier =
-    der::asn1::ObjectIdentifier::new_unwrap("2.5.29.15");
 
 /// The first second that UTCTime cannot express: 2050-01-01T00:00:00Z
 /// (RFC 5652 §11.3: GeneralizedTime from 2050 on).
@@ -191,15 +188,7 @@ fn capabilities(list: &[SmimeCapability]) -> Result<Vec<u8>, SignError> {
 /// SigningCertificateV2 (RFC 5035 §3) naming `cert`: ESSCertIDv2 with the
 /// default hash (SHA-256, so hashAlgorithm is omitted) and issuerSerial.
 fn signing_certificate_v2(cert: &Certificate) -> Result<Vec<u8>, SignError> {
-    let tbs = cert.x509().tbs_certificate();
-    let issuer = tbs
-        .issuer()
-        .to_der()
-        .map_err(|_| SignError::Encoding("issuer name"))?;
-    let serial = tbs
-        .serial_number()
-        .to_der()
-        .map_err(|_| SignError::Encoding("serial number"))?;
+    let (issuer, serial) = issuer_and_serial_parts(cert)?;
     let general_names = tlv(SEQUENCE, &tlv(CONTEXT_4, &issuer));
     let issuer_serial = constructed(SEQUENCE, &[&general_names, &serial]);
     let hash = digest(DigestAlgorithm::Sha256, cert.der());
@@ -209,6 +198,12 @@ fn signing_certificate_v2(cert: &Certificate) -> Result<Vec<u8>, SignError> {
 
 /// IssuerAndSerialNumber (RFC 5652 §10.2.4) of `cert`.
 fn issuer_and_serial(cert: &Certificate) -> Result<Vec<u8>, SignError> {
+    let (issuer, serial) = issuer_and_serial_parts(cert)?;
+    Ok(constructed(SEQUENCE, &[&issuer, &serial]))
+}
+
+/// The DER of a certificate's issuer Name and serialNumber INTEGER.
+fn issuer_and_serial_parts(cert: &Certificate) -> Result<(Vec<u8>, Vec<u8>), SignError> {
     let tbs = cert.x509().tbs_certificate();
     let issuer = tbs
         .issuer()
@@ -218,7 +213,7 @@ fn issuer_and_serial(cert: &Certificate) -> Result<Vec<u8>, SignError> {
         .serial_number()
         .to_der()
         .map_err(|_| SignError::Encoding("serial number"))?;
-    Ok(constructed(SEQUENCE, &[&issuer, &serial]))
+    Ok((issuer, serial))
 }
 
 /// The SignerInfo's signatureAlgorithm.
@@ -255,14 +250,10 @@ fn signature_algorithm(signer: &Signer) -> Result<Vec<u8>, SignError> {
 
 /// The certificate's keyUsage, when it has one that decodes.
 pub(super) fn key_usage(cert: &Certificate) -> Option<KeyUsage> {
-    use der::Decode as _;
-    let ext = cert
-        .x509()
-        .tbs_certificate()
-        .extensions()?
-        .iter()
-        .find(|e| e.extn_id == ID_KEY_USAGE)?;
-    KeyUsage::from_der(ext.extn_value.as_bytes()).ok()
+    match cert.x509().tbs_certificate().get_extension::<KeyUsage>() {
+        Ok(Some((_, usage))) => Some(usage),
+        _ => None,
+    }
 }
 
 /// Whether mail can be encrypted to `cert` (RFC 8550 §4.4.2): an RSA key
