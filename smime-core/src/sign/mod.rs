@@ -118,16 +118,15 @@ impl Signer {
             .tbs_certificate()
             .get_extension::<x509_cert::ext::pkix::ExtendedKeyUsage>()
             .map_err(|_| SignError::CertificateNotForSigning("malformed extendedKeyUsage"))?;
-        if let Some((_, eku)) = eku {
-            if !eku
+        if let Some((_, eku)) = eku
+            && !eku
                 .0
                 .iter()
                 .any(|k| *k == ID_KP_EMAIL_PROTECTION || *k == ID_ANY_EXTENDED_KEY_USAGE)
-            {
-                return Err(SignError::CertificateNotForSigning(
-                    "extendedKeyUsage has neither emailProtection nor anyExtendedKeyUsage",
-                ));
-            }
+        {
+            return Err(SignError::CertificateNotForSigning(
+                "extendedKeyUsage has neither emailProtection nor anyExtendedKeyUsage",
+            ));
         }
         let digest = if key.kind() == KeyKind::Ed25519 {
             DigestAlgorithm::Sha512
