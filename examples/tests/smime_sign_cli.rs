@@ -7,7 +7,7 @@
 //! `mailsec smime sign` against the contract (../shared/docs/mailsec-cli.md,
 //! S/MIME) and against OpenSSL: a fresh test PKI is made with the `openssl`
 //! command line in every run (root CA, intermediate CA, end entities with
-//! RSA, ECDSA P-256 and Ed25519 keys), messages are signed by `mailsec`
+//! RSA, ECDSA P-256 and P-384, and Ed25519 keys), messages are signed by `mailsec`
 //! and checked by `openssl cms -verify` and by `mailsec smime verify`.
 //! Skipped when `openssl` is not on PATH.
 //!
@@ -170,6 +170,14 @@ impl Pki {
             "inter",
             "ee",
             "11",
+        );
+        issue(
+            "ee-p384",
+            &["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-384"],
+            "/CN=Alice P-384",
+            "inter",
+            "ee",
+            "14",
         );
         issue(
             "ee-ed25519",
@@ -345,7 +353,7 @@ fn assert_verified(json: &Value, what: &str) {
     assert_eq!(signer["sender_match"], Value::Bool(true), "{what}");
 }
 
-/// RSA PKCS#1 v1.5, RSA-PSS and P-256 × detached/opaque × SHA-256/384/512
+/// RSA PKCS#1 v1.5, RSA-PSS, P-256 and P-384 × detached/opaque × SHA-256/384/512
 /// × CRLF/LF input: OpenSSL verifies every one, with the intermediate taken
 /// from the message, and hands back exactly the canonical entity; mailsec
 /// verifies them too.
@@ -356,7 +364,12 @@ fn openssl_verifies_what_we_sign() {
     }
     let pki = Pki::new("matrix");
     let mut count = 0;
-    for (key, pss) in [("rsa", false), ("rsa", true), ("p256", false)] {
+    for (key, pss) in [
+        ("rsa", false),
+        ("rsa", true),
+        ("p256", false),
+        ("p384", false),
+    ] {
         for opaque in [false, true] {
             for digest in ["sha256", "sha384", "sha512"] {
                 for input in ["message.eml", "message-lf.eml"] {
@@ -418,7 +431,7 @@ fn openssl_verifies_what_we_sign() {
             }
         }
     }
-    assert_eq!(count, 36);
+    assert_eq!(count, 48);
 }
 
 /// Ed25519 (RFC 8419, SHA-512): mailsec verifies detached and opaque; so
