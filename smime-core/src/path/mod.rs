@@ -84,11 +84,14 @@ use crate::certificate::Certificate;
 /// extensions are not checked). An end entity that is itself an anchor is
 /// valid only when its exact encoding is among `anchors`.
 ///
-/// Revocation uses only `crls` (v1 or v2): a CRL applies when its issuer
-/// equals the certificate's issuer, it is current at `time_unix`, and its
-/// signature verifies with a key of the path named like the CRL issuer (or
-/// a CRL-signing certificate among `intermediates` that such a key issued).
-/// Indirect and delta CRLs are not supported (such CRLs are not used).
+/// Revocation uses only `crls` (v1 or v2), per RFC 5280 §6.3.3: a complete
+/// CRL applies when its issuer is the certificate's issuer (or, indirect,
+/// the cRLIssuer of one of its distribution points), its scope covers the
+/// certificate, it is current at `time_unix`, and its signature verifies
+/// with a key of the path named like the CRL issuer (or a CRL-signing
+/// certificate among `intermediates` that such a key issued). Indirect
+/// CRLs (certificateIssuer entries) are read, and a delta CRL is applied
+/// on top of its complete CRL, never on its own.
 ///
 /// Work is bounded: at most 64 complete paths, 4,096 search steps and
 /// 4,096 signature checks per call; beyond that the result carries
