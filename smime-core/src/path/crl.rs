@@ -661,7 +661,9 @@ fn delta_for<'c>(base: &Crl, base_ext: &CrlExt, ctx: &Ctx<'c>) -> Option<&'c Crl
 }
 
 /// The delta CRLs of `all_crls` that may apply on top of `base`, before
-/// their signatures are checked.
+/// their signatures are checked: same issuer, same issuingDistributionPoint
+/// (or none on either), the base's authorityKeyIdentifier when it has one
+/// (RFC 5280 §6.3.3(c)), a cRLNumber, current at `time`.
 fn delta_candidates<'c>(
     base: &Crl,
     base_ext: &CrlExt,
@@ -679,6 +681,7 @@ fn delta_candidates<'c>(
             let delta_base = e.delta_base.as_deref()?;
             (d.issuer.matches(&base.issuer)
                 && e.idp_der == base_ext.idp_der
+                && (base_ext.aki.is_none() || e.aki == base_ext.aki)
                 && e.number.is_some()
                 && number_le(delta_base, base_number)
                 && current(d, time))
@@ -1074,6 +1077,40 @@ mod tests {
             base(None),
             delta(9, Some(CrlReason::KeyCompromise))
         ]));
+        // A delta whose authorityKeyIdentifier differs from the base's
+        // does not apply.
+        let aki = |id: u8| {
+            ext(
+                OID_AKI,
+                false,
+                &AuthorityKeyIdentifier {
+                    key_identifier: Some(OctetString::new([id; 4]).unwrap()),
+                    authority_cert_issuer: None,
+                    authority_cert_serial_number: None,
+                },
+            )
+        };
+        let base_aki = crl(
+            &issuer,
+            Vec::new(),
+            alloc::vec![ext(OID_CRL_NUMBER, false, &number(10)), aki(1)],
+        );
+        let delta_aki = |id: u8| {
+            crl(
+                &issuer,
+                alloc::vec![entry(&serial, Some(CrlReason::KeyCompromise), None)],
+                alloc::vec![
+                    ext(OID_CRL_NUMBER, false, &number(11)),
+                    ext(OID_DELTA_INDICATOR, true, &number(10)),
+                    aki(id),
+                ],
+            )
+        };
+        assert_eq!(
+            status(&info, &issuer, &[base_aki.clone(), delta_aki(2)]),
+            Status::Good
+        );
+        assert!(revoked(&[base_aki, delta_aki(1)]));
     }
 
     #[test]
