@@ -1399,39 +1399,6 @@ const EXCLUSIONS: &[(&str, &str)] = &[
         "SignedValidpre2000UTCnotBeforeDateTest3",
         "certificate dates before 1970 do not decode",
     ),
-    // 4.14.22-25, 4.14.28-33: CRLs issued by another entity than the
-    // certificate's issuer (indirect CRLs, cRLIssuer in distribution points).
-    (
-        "SignedValidIDPwithindirectCRLTest22",
-        "indirect CRLs not supported",
-    ),
-    (
-        "SignedValidIDPwithindirectCRLTest24",
-        "indirect CRLs not supported",
-    ),
-    (
-        "SignedValidIDPwithindirectCRLTest25",
-        "indirect CRLs not supported",
-    ),
-    (
-        "SignedValidcRLIssuerTest28",
-        "cRLIssuer (indirect CRLs) not supported",
-    ),
-    (
-        "SignedValidcRLIssuerTest29",
-        "cRLIssuer (indirect CRLs) not supported",
-    ),
-    (
-        "SignedValidcRLIssuerTest30",
-        "cRLIssuer (indirect CRLs) not supported",
-    ),
-    (
-        "SignedValidcRLIssuerTest33",
-        "cRLIssuer (indirect CRLs) not supported",
-    ),
-    // 4.15.4, 4.15.5: delta CRLs are not read.
-    ("SignedInvaliddeltaCRLTest4", "delta CRLs not supported"),
-    ("SignedValiddeltaCRLTest5", "delta CRLs not supported"),
 ];
 
 /// Whether a PKITS message (file stem) should validate: [`EXPECTED`], else

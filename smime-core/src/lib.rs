@@ -134,9 +134,10 @@
 //!
 //! # Known gaps
 //!
-//! Indirect and delta CRLs, OCSP, and certificates dated before 1970
-//! (the `x509-cert` time type's limit) are not supported; NIST PKITS runs
-//! with those tests listed as exclusions.
+//! OCSP and certificates dated before 1970 (the `x509-cert` time type's
+//! limit) are not supported; NIST PKITS runs with the one test this
+//! leaves out (4.2.3) listed as an exclusion. CRL-signing certificates off
+//! the path are used one level deep only (issued by a key of the path).
 //!
 //! # What this crate does not do
 //!

@@ -29,38 +29,6 @@ const EXCLUSIONS: &[(&str, &str)] = &[
         "Validpre2000UTCnotBeforeDateTest3",
         "x509-cert cannot decode dates before 1970",
     ),
-    // 4.14.22–4.14.35: indirect CRLs and cRLIssuer are not supported.
-    (
-        "ValidIDPwithindirectCRLTest22",
-        "indirect CRLs not supported",
-    ),
-    (
-        "ValidIDPwithindirectCRLTest24",
-        "indirect CRLs not supported",
-    ),
-    (
-        "ValidIDPwithindirectCRLTest25",
-        "indirect CRLs not supported",
-    ),
-    (
-        "ValidcRLIssuerTest28",
-        "indirect CRLs (cRLIssuer) not supported",
-    ),
-    (
-        "ValidcRLIssuerTest29",
-        "indirect CRLs (cRLIssuer) not supported",
-    ),
-    (
-        "ValidcRLIssuerTest30",
-        "indirect CRLs (cRLIssuer) not supported",
-    ),
-    (
-        "ValidcRLIssuerTest33",
-        "indirect CRLs (cRLIssuer) not supported",
-    ),
-    // 4.15: delta CRLs are not supported (the base CRL alone decides).
-    ("InvaliddeltaCRLTest4", "delta CRLs not supported"),
-    ("ValiddeltaCRLTest5", "delta CRLs not supported"),
 ];
 
 fn pkits_dir() -> Option<PathBuf> {

@@ -24,17 +24,26 @@
 //! inhibitAnyPolicy (at most 1,000 nodes), unknown critical extensions, and
 //! the end entity's extendedKeyUsage (RFC 8550 §4.4.4).
 //!
-//! # Revocation (RFC 5280 §6.3, simplified)
+//! # Revocation (RFC 5280 §6.3)
 //!
-//! Only the caller's CRLs (v1 and v2) are used. A CRL applies to a
-//! certificate when its issuer name equals the certificate's issuer, its
-//! authorityKeyIdentifier (if any) matches, it is current (thisUpdate <=
-//! time <= nextUpdate) and its signature verifies with the key of a
+//! Only the caller's CRLs (v1 and v2) are used, per the CRL processing of
+//! RFC 5280 §6.3.3. For each CRL distribution point of a certificate (or
+//! the default one, its issuer, when it has none) a complete CRL applies
+//! when its issuer is the point's cRLIssuer (the CRL then indirect) or the
+//! certificate's issuer, its issuing distribution point scope covers the
+//! certificate (user/CA/attribute certificates, distribution point names),
+//! its authorityKeyIdentifier (if any) matches, it is current (thisUpdate
+//! <= time <= nextUpdate) and its signature verifies with the key of a
 //! certificate of the path named like the CRL issuer, or with a separate
 //! CRL-signing certificate among the intermediates that a certificate of
-//! the path issued (checked one level deep, its own status included).
-//! Issuing distribution point scopes (user/CA/attribute certificates,
-//! onlySomeReasons, distribution point names) are honoured. Under
+//! the path issued (checked one level deep, its own status included). The
+//! reasons covered (distribution point reasons, onlySomeReasons)
+//! accumulate until every reason is covered. In indirect CRLs the
+//! certificateIssuer entry extension names the issuer of the entries that
+//! follow. A delta CRL (deltaCRLIndicator) is never used on its own: the
+//! newest current one with the complete CRL's issuer, scope and key, and
+//! a BaseCRLNumber at most the complete CRL's number, applies on top of it
+//! (removeFromCRL releases only a certificateHold). Under
 //! [`RevocationMode::WhereAvailable`] a certificate without a usable CRL
 //! (none, or only unusable ones) is listed in
 //! [`PathValidation::unchecked_revocation`].
@@ -43,14 +52,15 @@
 //!
 //! At most 64 complete paths are validated, 4,096 search steps taken and
 //! 4,096 signatures checked per call; at most 1,024 candidate certificates,
-//! 512 CRLs, 64 extensions per certificate and 256 entries per list-valued
-//! extension are considered.
+//! 512 CRLs (a CRL of more than 1,048,576 entries is not used), 4 delta
+//! CRL signature checks per complete CRL, one level of CRL-signing
+//! certificate off the path, 64 extensions per certificate and 256 entries
+//! per list-valued extension are considered.
 //!
 //! # Not supported
 //!
-//! Indirect CRLs (indirectCRL,
-//! cRLIssuer, certificateIssuer entries), delta CRLs, OCSP, certificates
-//! dated before 1970 (the decoder's limit).
+//! OCSP, certificates dated before 1970 (the decoder's limit), CRL-signing
+//! certificates more than one level off the path.
 
 mod build;
 mod cert_info;
@@ -84,11 +94,14 @@ use crate::certificate::Certificate;
 /// extensions are not checked). An end entity that is itself an anchor is
 /// valid only when its exact encoding is among `anchors`.
 ///
-/// Revocation uses only `crls` (v1 or v2): a CRL applies when its issuer
-/// equals the certificate's issuer, it is current at `time_unix`, and its
-/// signature verifies with a key of the path named like the CRL issuer (or
-/// a CRL-signing certificate among `intermediates` that such a key issued).
-/// Indirect and delta CRLs are not supported (such CRLs are not used).
+/// Revocation uses only `crls` (v1 or v2), per RFC 5280 §6.3.3: a complete
+/// CRL applies when its issuer is the certificate's issuer (or, indirect,
+/// the cRLIssuer of one of its distribution points), its scope covers the
+/// certificate, it is current at `time_unix`, and its signature verifies
+/// with a key of the path named like the CRL issuer (or a CRL-signing
+/// certificate among `intermediates` that such a key issued). Indirect
+/// CRLs (certificateIssuer entries) are read, and a delta CRL is applied
+/// on top of its complete CRL, never on its own.
 ///
 /// Work is bounded: at most 64 complete paths, 4,096 search steps and
 /// 4,096 signature checks per call; beyond that the result carries
