@@ -362,23 +362,21 @@ pub fn parse_entity<'a>(input: &'a [u8], limits: &Limits) -> Result<Entity<'a>, 
 /// §3.1.1 (and RFC 5751 before it). Existing CR LF pairs and lone CRs are
 /// kept. Borrows when there is no bare LF.
 pub fn canonicalize_crlf(input: &[u8]) -> Cow<'_, [u8]> {
-    let bare_lfs = input
-        .iter()
-        .enumerate()
-        .filter(|&(i, &b)| b == b'\n' && (i == 0 || input.get(i.saturating_sub(1)) != Some(&b'\r')))
+    let is_bare = |i: usize| i == 0 || input.get(i.wrapping_sub(1)) != Some(&b'\r');
+    let bare_lfs = memchr::memchr_iter(b'\n', input)
+        .filter(|&i| is_bare(i))
         .count();
     if bare_lfs == 0 {
         return Cow::Borrowed(input);
     }
     let mut out = Vec::with_capacity(input.len().saturating_add(bare_lfs));
-    let mut prev_cr = false;
-    for &b in input {
-        if b == b'\n' && !prev_cr {
-            out.push(b'\r');
-        }
-        out.push(b);
-        prev_cr = b == b'\r';
+    let mut start = 0;
+    for i in memchr::memchr_iter(b'\n', input).filter(|&i| is_bare(i)) {
+        out.extend_from_slice(input.get(start..i).unwrap_or_default());
+        out.extend_from_slice(b"\r\n");
+        start = i + 1;
     }
+    out.extend_from_slice(input.get(start..).unwrap_or_default());
     Cow::Owned(out)
 }
 
@@ -1338,6 +1336,25 @@ MIAGCSqGSIb3DQEHAqCAMIACAQEx\r\n\
         (chunk(), eol()).prop_filter("holds a delimiter line", |(c, eol)| {
             !has_delimiter_line(c) && (*eol != b"\n" || !c.ends_with(b"\r"))
         })
+    }
+
+    proptest! {
+        /// The fast canonicalisation equals the byte-by-byte definition.
+        #[test]
+        fn canonicalize_crlf_matches_the_definition(
+            input in proptest::collection::vec(prop_oneof![Just(b'\r'), Just(b'\n'), Just(b'a')], 0..64)
+        ) {
+            let mut expected = Vec::new();
+            let mut prev_cr = false;
+            for &b in &input {
+                if b == b'\n' && !prev_cr {
+                    expected.push(b'\r');
+                }
+                expected.push(b);
+                prev_cr = b == b'\r';
+            }
+            prop_assert_eq!(&*canonicalize_crlf(&input), &expected[..]);
+        }
     }
 
     proptest! {

@@ -141,24 +141,26 @@ fn crlf_field(raw: &[u8]) -> Vec<u8> {
 /// Whether a body can travel as 7bit: US-ASCII without NUL, lines of at most
 /// 998 octets, CR only before LF.
 fn seven_bit_safe(body: &[u8]) -> bool {
-    let mut line = 0usize;
-    for (i, &b) in body.iter().enumerate() {
-        if b == 0 || b >= 0x80 {
-            return false;
-        }
-        if b == b'\r' && body.get(i + 1) != Some(&b'\n') {
-            return false;
-        }
-        if b == b'\n' {
-            line = 0;
-        } else if b != b'\r' {
-            line += 1;
-            if line > MAX_LINE {
-                return false;
-            }
-        }
+    // OR of every byte: vectorises, unlike a short-circuiting scan.
+    if body.iter().fold(0u8, |acc, &b| acc | b) >= 0x80 || memchr::memchr(0, body).is_some() {
+        return false;
     }
-    true
+    if memchr::memchr_iter(b'\r', body).any(|i| body.get(i + 1) != Some(&b'\n')) {
+        return false;
+    }
+    let mut start = 0;
+    for i in memchr::memchr_iter(b'\n', body) {
+        let end = if i > start && body.get(i - 1) == Some(&b'\r') {
+            i - 1
+        } else {
+            i
+        };
+        if end - start > MAX_LINE {
+            return false;
+        }
+        start = i + 1;
+    }
+    body.len() - start <= MAX_LINE
 }
 
 /// Quoted-printable (RFC 2045 §6.7) of CRLF text: line breaks stay line

@@ -353,10 +353,7 @@ fn boundary(entity: &[u8], rng: &mut dyn rand_core::CryptoRng) -> Result<String,
         for b in random {
             let _ = write!(boundary, "{b:02x}");
         }
-        if !entity
-            .windows(boundary.len())
-            .any(|w| w == boundary.as_bytes())
-        {
+        if memchr::memmem::find(entity, boundary.as_bytes()).is_none() {
             return Ok(boundary);
         }
     }
