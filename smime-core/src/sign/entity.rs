@@ -60,12 +60,13 @@ pub(super) fn prepare(message: &[u8]) -> Result<Prepared, SignError> {
                 );
             }
             if field.is("Content-Transfer-Encoding") {
-                transfer_encoding = Some(
+                // Kept as written unless the body is re-encoded below.
+                transfer_encoding = Some((
+                    entity_fields.len(),
                     String::from_utf8_lossy(&field.unfolded_value())
                         .trim()
                         .to_ascii_lowercase(),
-                );
-                continue;
+                ));
             }
             entity_fields.push(crlf_field(field.raw()));
         } else if !field.is("MIME-Version") {
@@ -79,7 +80,8 @@ pub(super) fn prepare(message: &[u8]) -> Result<Prepared, SignError> {
         .as_ref()
         .is_none_or(|ct| ct.media_type.eq_ignore_ascii_case("text"));
     let identity = transfer_encoding
-        .as_deref()
+        .as_ref()
+        .map(|(_, cte)| cte.as_str())
         .is_none_or(|cte| matches!(cte, "7bit" | "8bit" | "binary"));
     let original = body;
     let mut new_encoding = None;
@@ -94,6 +96,17 @@ pub(super) fn prepare(message: &[u8]) -> Result<Prepared, SignError> {
     } else {
         canonicalize_crlf(body).into_owned()
     };
+    if let Some(cte) = new_encoding {
+        let field = alloc::format!("Content-Transfer-Encoding: {cte}\r\n").into_bytes();
+        match transfer_encoding {
+            Some((at, _)) => {
+                if let Some(slot) = entity_fields.get_mut(at) {
+                    *slot = field;
+                }
+            }
+            None => entity_fields.push(field),
+        }
+    }
     if content_type.is_none() {
         // RFC 2045 §5.2's default, with the charset the text is in.
         let ct: &[u8] = if body_is_ascii(original) {
@@ -106,19 +119,6 @@ pub(super) fn prepare(message: &[u8]) -> Result<Prepared, SignError> {
         entity_fields.insert(0, ct.to_vec());
     }
     let mut entity = entity_fields.concat();
-    match (new_encoding, transfer_encoding) {
-        (Some(cte), _) => {
-            entity.extend_from_slice(b"Content-Transfer-Encoding: ");
-            entity.extend_from_slice(cte.as_bytes());
-            entity.extend_from_slice(b"\r\n");
-        }
-        (None, Some(cte)) => {
-            entity.extend_from_slice(b"Content-Transfer-Encoding: ");
-            entity.extend_from_slice(cte.as_bytes());
-            entity.extend_from_slice(b"\r\n");
-        }
-        (None, None) => {}
-    }
     entity.extend_from_slice(b"\r\n");
     entity.extend_from_slice(&body);
     Ok(Prepared { outer, entity })
@@ -289,6 +289,19 @@ mod tests {
         );
         let m = "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nx\n--b--\n";
         assert_eq!(entity(m), m.replace('\n', "\r\n"));
+    }
+
+    #[test]
+    fn transfer_encoding_kept_unless_re_encoded() {
+        // Kept as written, in its place.
+        let m = "Content-Transfer-Encoding: 7BIT\nContent-Type: text/plain\n\nplain\n";
+        assert_eq!(entity(m), m.replace('\n', "\r\n"));
+        // Replaced in its place when the body is re-encoded.
+        let e = entity("Content-Transfer-Encoding: 8bit\nContent-Type: text/plain\n\nna\u{ef}ve\n");
+        assert_eq!(
+            e,
+            "Content-Transfer-Encoding: quoted-printable\r\nContent-Type: text/plain\r\n\r\nna=C3=AFve\r\n"
+        );
     }
 
     #[test]

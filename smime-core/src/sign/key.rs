@@ -328,5 +328,5 @@ fn rsa_bits(key: &rsa::RsaPrivateKey) -> usize {
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+    memchr::memmem::find(haystack, needle)
 }

@@ -41,12 +41,22 @@ pub(super) fn signed_data(
     let mut digest_algorithms = Vec::new();
     let mut signer_infos = Vec::new();
     let mut certificates: Vec<&Certificate> = Vec::new();
+    // The content is hashed once per digest algorithm, not once per signer.
+    let mut digests: Vec<(DigestAlgorithm, Vec<u8>)> = Vec::new();
     for signer in signers {
         let digest_alg = algorithm(&signer.digest.oid())?;
         if !digest_algorithms.contains(&digest_alg) {
             digest_algorithms.push(digest_alg.clone());
         }
-        let attrs = signed_attributes(content, signer, options, &signing_time)?;
+        let content_digest = match digests.iter().find(|(d, _)| *d == signer.digest) {
+            Some((_, value)) => value.clone(),
+            None => {
+                let value = digest(signer.digest, content);
+                digests.push((signer.digest, value.clone()));
+                value
+            }
+        };
+        let attrs = signed_attributes(&content_digest, signer, options, &signing_time)?;
         let signature = signer
             .key
             .sign(signer.rsa_scheme, signer.digest, &tlv(SET, &attrs), rng)
@@ -114,7 +124,7 @@ fn signing_time(now: u64) -> Result<Vec<u8>, SignError> {
 
 /// The contents of the signed-attributes SET (its elements in DER order).
 fn signed_attributes(
-    content: &[u8],
+    content_digest: &[u8],
     signer: &Signer,
     options: &SignOptions,
     signing_time: &[u8],
@@ -128,7 +138,7 @@ fn signed_attributes(
         attribute(&cms_oids::ID_SIGNING_TIME, signing_time)?,
         attribute(
             &cms_oids::ID_MESSAGE_DIGEST,
-            &tlv(OCTET_STRING, &digest(signer.digest, content)),
+            &tlv(OCTET_STRING, content_digest),
         )?,
     ];
     if !options.capabilities.is_empty() {
@@ -146,11 +156,10 @@ fn signed_attributes(
     };
     if let Some(cert) = preferred {
         // SMIMEEncryptionKeyPreference ::= CHOICE { issuerAndSerialNumber [0] ... }
-        let ias = issuer_and_serial(cert)?;
-        let inner = ias.get(ias_header_len(&ias)..).unwrap_or_default();
+        let (issuer, serial) = issuer_and_serial_parts(cert)?;
         attrs.push(attribute(
             &cms_oids::ID_ENCRYP_KEY_PREF,
-            &tlv(CONTEXT_0, inner),
+            &constructed(CONTEXT_0, &[&issuer, &serial]),
         )?);
     }
     if options.signing_certificate_v2 {
@@ -161,15 +170,6 @@ fn signed_attributes(
     }
     attrs.sort();
     Ok(attrs.concat())
-}
-
-/// Length of the tag and length octets of a DER TLV we wrote.
-fn ias_header_len(tlv: &[u8]) -> usize {
-    match tlv.get(1) {
-        Some(&len) if len < 0x80 => 2,
-        Some(&len) => 2 + usize::from(len & 0x7f),
-        None => tlv.len(),
-    }
 }
 
 /// SMIMECapabilities ::= SEQUENCE OF SMIMECapability, in preference order.
