@@ -125,7 +125,8 @@ impl MemoryResolver {
         let mut authenticated = true;
         let canonical = |name: &Name| (name != &query.name).then(|| name.clone());
         for _ in 0..=MAX_CNAME_CHAIN {
-            authenticated &= self.authenticated.contains(name);
+            // No search when nothing is marked (the usual fixture).
+            authenticated &= !self.authenticated.is_empty() && self.authenticated.contains(name);
             let Some(entry) = self.names.get(name) else {
                 return Answer::nx_domain()
                     .with_authenticated(authenticated)

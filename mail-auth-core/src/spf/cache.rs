@@ -24,6 +24,12 @@ pub trait SpfRecordCache: Send + Sync + core::fmt::Debug {
             .ok()
             .and_then(|text| self.get(text))
     }
+    /// The parsed form only, for text not yet checked to be UTF-8: the
+    /// evaluator asks this way for included records, whose text it does not
+    /// need. The default calls [`get_bytes`](Self::get_bytes).
+    fn get_record(&self, text: &[u8]) -> Option<Arc<Record>> {
+        self.get_bytes(text).map(|(_, record)| record)
+    }
     /// Keeps the parsed form of `text`.
     fn insert(&self, text: Arc<str>, record: Arc<Record>);
 }
@@ -191,6 +197,11 @@ impl SpfRecordCache for MemoryRecordCache {
         Some((Arc::clone(&key.0), Arc::clone(record)))
     }
 
+    fn get_record(&self, text: &[u8]) -> Option<Arc<Record>> {
+        let map = self.map.lock().ok()?;
+        map.get(text).map(Arc::clone)
+    }
+
     fn insert(&self, text: Arc<str>, record: Arc<Record>) {
         if let Ok(mut map) = self.map.lock() {
             if map.len() >= self.capacity {
@@ -220,6 +231,11 @@ mod tests {
         assert_eq!(cache.len(), 2);
         assert!(cache.get("v=spf1 -all").is_some());
         assert!(cache.get_bytes(b"v=spf1 -all").is_some());
+        assert_eq!(
+            cache.get_record(b"v=spf1 -all").as_deref(),
+            Some(&Record::parse("v=spf1 -all").unwrap())
+        );
+        assert!(cache.get_record(b"v=spf1 -al").is_none());
         assert!(cache.get_bytes(b"v=spf1 -al").is_none());
         assert!(cache.get_bytes(b"v=spf1 \xff").is_none());
         // Texts of every length around the 16-byte blocks are told apart.

@@ -28,6 +28,7 @@
 //!   `temperror`.
 
 use alloc::borrow::Cow;
+use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::sync::Arc;
@@ -37,6 +38,8 @@ use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use mailsec_dns::{
     Answer, DnsMachine, Name, Outcome, ProvideError, Query, RecordType, Step, reverse_name,
 };
+
+use smallvec::SmallVec;
 
 use super::cache::SpfRecordCache;
 use super::macros::{MacroContext, MacroLetter, MacroPart, MacroString};
@@ -141,6 +144,8 @@ enum RecordText {
     /// The TXT record itself, of one character-string already found to be
     /// UTF-8: holding it costs no copy.
     Txt(mailsec_dns::Txt),
+    /// Not kept: only the top frame's matched term is reported as written.
+    Dropped,
 }
 
 impl RecordText {
@@ -152,6 +157,7 @@ impl RecordText {
                 .first()
                 .and_then(|bytes| core::str::from_utf8(bytes).ok())
                 .unwrap_or_default(),
+            RecordText::Dropped => "",
         }
     }
 }
@@ -208,12 +214,13 @@ pub struct SpfEvaluator {
     identity: Identity,
     config: SpfConfig,
     time: u64,
-    frames: Vec<Frame>,
+    /// Inline up to a depth of 4 (the usual check allocates nothing here).
+    frames: SmallVec<[Frame; 4]>,
     dns_terms: u32,
     void_lookups: u32,
     /// The queries asked for the term being evaluated: the first `answered`
     /// have their answers in `answers`, in order; the rest are pending.
-    queries: Vec<Query>,
+    queries: SmallVec<[Query; 4]>,
     answered: usize,
     /// The answers to `queries[..answered]`: the caller's batches, appended
     /// (the first batch's vector is kept as it came).
@@ -223,8 +230,12 @@ pub struct SpfEvaluator {
     /// Whether each pending query counts as a void lookup when void.
     pending_counts_void: VoidFlags,
     /// The explanation lookup after a top-level `fail`.
-    explaining: Option<Explaining>,
+    /// Boxed: rare, and large.
+    explaining: Option<Box<Explaining>>,
     outcome: Option<SpfOutcome>,
+    /// [`poll`](DnsMachine::poll) has handed the outcome over: the check is
+    /// spent.
+    handed_over: bool,
 }
 
 #[derive(Debug)]
@@ -293,18 +304,17 @@ impl SpfEvaluator {
             identity,
             config,
             time,
-            // Both are needed by every check of a usable domain: made at the
-            // size their first push would give them, without the growing.
-            frames: Vec::with_capacity(4),
+            frames: SmallVec::new(),
             dns_terms: 0,
             void_lookups: 0,
-            queries: Vec::with_capacity(4),
+            queries: SmallVec::new(),
             answered: 0,
             answers: Vec::new(),
             spare_answers: Vec::new(),
             pending_counts_void: VoidFlags::default(),
             explaining: None,
             outcome: None,
+            handed_over: false,
         };
         // §4.3: a malformed or single-label domain gives "none" at once,
         // without a DNS query.
@@ -325,7 +335,8 @@ impl SpfEvaluator {
         evaluator
     }
 
-    /// The outcome, once the check has finished.
+    /// The outcome, once the check has finished and until
+    /// [`poll`](DnsMachine::poll) hands it over (see there).
     pub fn outcome(&self) -> Option<&SpfOutcome> {
         self.outcome.as_ref()
     }
@@ -417,6 +428,10 @@ impl SpfEvaluator {
 
     /// Forgets the answers gathered (the term they served is done).
     fn clear_answers(&mut self) {
+        if self.queries.is_empty() && self.answered == 0 {
+            // Nothing asked since the last clearing (an answer implies a query).
+            return;
+        }
         if self.answered == self.queries.len() {
             self.queries.clear();
         } else {
@@ -434,7 +449,7 @@ impl SpfEvaluator {
 
     /// Runs until the machine needs answers or has an outcome.
     fn advance(&mut self) {
-        while self.outcome.is_none() && self.pending().is_empty() {
+        while !self.handed_over && self.outcome.is_none() && self.pending().is_empty() {
             if self.config.deadline.is_some_and(|d| self.time >= d) {
                 // The result is known once the explanation is being fetched:
                 // a late explanation is dropped (§6.2), the fail stays.
@@ -489,7 +504,11 @@ impl SpfEvaluator {
         };
         let parsed = match select_record(answer) {
             Err(e) => Err(e),
-            Ok((text, txt)) => self.parse_record(&text, txt, &frame.domain),
+            Ok((text, txt)) => {
+                // Only the top frame's text is needed (to report its match).
+                let keep_text = self.frames.len() == 1;
+                self.parse_record(&text, txt, &frame.domain, keep_text)
+            }
         };
         self.clear_answers();
         match parsed {
@@ -509,17 +528,24 @@ impl SpfEvaluator {
 
     /// Parses a record's text, through the caller's cache when there is one.
     /// `txt` is the record `bytes` is the one string of, if it is; `name`
-    /// where it was found.
+    /// where it was found; `keep_text` whether the text is to be kept.
     fn parse_record(
         &self,
         bytes: &[u8],
         txt: Option<&mailsec_dns::Txt>,
         name: &Name,
+        keep_text: bool,
     ) -> Result<(RecordText, Arc<Record>), (SpfResult, String)> {
         let cache = self.config.record_cache.as_ref();
         // A text the cache holds is UTF-8: a hit needs no check.
-        if let Some((text, record)) = cache.and_then(|cache| cache.get_bytes(bytes)) {
-            return Ok((RecordText::Shared(text), record));
+        if let Some(cache) = cache {
+            if !keep_text {
+                if let Some(record) = cache.get_record(bytes) {
+                    return Ok((RecordText::Dropped, record));
+                }
+            } else if let Some((text, record)) = cache.get_bytes(bytes) {
+                return Ok((RecordText::Shared(text), record));
+            }
         }
         let text = core::str::from_utf8(bytes)
             .map_err(|_| (SpfResult::PermError, "the SPF record is not UTF-8".into()))?;
@@ -534,6 +560,7 @@ impl SpfEvaluator {
         }
         let record = Arc::new(parse(text)?);
         let text = match txt {
+            _ if !keep_text => RecordText::Dropped,
             Some(txt) => RecordText::Txt(txt.clone()),
             None => RecordText::Shared(Arc::from(text)),
         };
@@ -773,11 +800,11 @@ impl SpfEvaluator {
                 if let Some(exp) = exp
                     && let Some(outcome) = self.outcome.take()
                 {
-                    self.explaining = Some(Explaining {
+                    self.explaining = Some(Box::new(Explaining {
                         outcome,
                         exp,
                         domain: frame.domain,
-                    });
+                    }));
                 }
                 return;
             }
@@ -1104,17 +1131,26 @@ enum TargetName {
 impl DnsMachine for SpfEvaluator {
     type Output = SpfOutcome;
 
+    /// What the check needs next, or its outcome. The outcome is handed
+    /// over, not copied: once a poll has returned [`Step::Done`] the
+    /// evaluator is spent, and a later poll asks for nothing (an empty
+    /// batch, which [`provide`](DnsMachine::provide) refuses with
+    /// [`ProvideError::NotWaiting`]).
     fn poll(&mut self) -> Step<'_, SpfOutcome> {
         self.advance();
-        match &self.outcome {
-            Some(outcome) => Step::Done(outcome.clone()),
+        match self.outcome.take() {
+            Some(outcome) => {
+                self.handed_over = true;
+                Step::Done(outcome)
+            }
+            None if self.handed_over => Step::NeedDns(&[]),
             None => Step::NeedDns(self.pending()),
         }
     }
 
     fn provide(&mut self, answers: Vec<Answer>) -> Result<(), ProvideError> {
         let pending = self.pending().len();
-        if pending == 0 {
+        if pending == 0 || self.handed_over {
             return Err(ProvideError::NotWaiting);
         }
         if answers.len() != pending {
@@ -1221,10 +1257,10 @@ fn usable_domain(text: &str) -> Option<Name> {
     let bytes = name.as_str().as_bytes();
     let last_dot = bytes.iter().rposition(|&b| b == b'.')?;
     let last = bytes.get(last_dot.saturating_add(1)..)?;
-    let ok = bytes
-        .iter()
-        .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
-        && !last.iter().all(u8::is_ascii_digit);
+    // A fold, not `all`: without the early exit it is vectorised.
+    let ok = bytes.iter().fold(true, |ok, &b| {
+        ok & (b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    }) && !last.iter().all(u8::is_ascii_digit);
     ok.then_some(name)
 }
 
@@ -1312,7 +1348,7 @@ fn ip_in(client: IpAddr, candidate: IpAddr, cidr4: u8, cidr6: u8) -> bool {
 /// `postmaster` (§4.3).
 fn split_sender(sender: &str) -> (&str, &str) {
     // A byte search: `@` is ASCII, so both sides are whole characters.
-    let at = sender.bytes().rposition(|b| b == b'@');
+    let at = memchr::memrchr(b'@', sender.as_bytes());
     let split = at.and_then(|at| Some((sender.get(..at)?, sender.get(at.saturating_add(1)..)?)));
     match split {
         Some(("", domain)) => ("postmaster", domain),
@@ -1607,6 +1643,15 @@ mod tests {
         assert_eq!(
             (o.result, o.mechanism.as_deref()),
             (SpfResult::Pass, Some("mx"))
+        );
+        // The outcome was handed over: the evaluator is spent.
+        assert!(e.outcome().is_none());
+        let Step::NeedDns(q) = e.poll() else { panic!() };
+        assert!(q.is_empty());
+        assert_eq!(e.provide(Vec::new()), Err(ProvideError::NotWaiting));
+        assert_eq!(
+            e.provide(vec![z.answer(&Query::txt(n("example.com")))]),
+            Err(ProvideError::NotWaiting)
         );
 
         for i in 3..11u8 {

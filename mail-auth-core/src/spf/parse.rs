@@ -142,9 +142,11 @@ impl Record {
             return Err(error(ParseErrorKind::NotSpf, 0));
         }
 
-        // One allocation for the terms: at most one per space (a term
-        // follows a space), so at most one per two bytes of text.
-        let spaces = memchr::memchr_iter(b' ', bytes).count();
+        // One pass over the whole text, which the compiler vectorises:
+        // the spaces (one allocation for the terms: a term follows a space)
+        // and whether every byte is printable ASCII or a space (then no term
+        // needs checking byte by byte).
+        let (spaces, printable) = scan(bytes);
         let mut record = Record {
             terms: Vec::with_capacity(spaces),
         };
@@ -165,6 +167,9 @@ impl Record {
                 .map_or(bytes.len(), |end| start.saturating_add(end));
             // Both ends are at a space or an end of the text: char boundaries.
             let term = text.get(start..pos).unwrap_or_default();
+            if !printable {
+                check_term_bytes(term, start)?;
+            }
             let term = parse_term(term, start)?;
             if let Term::Modifier(modifier) = &term {
                 let seen = match modifier {
@@ -185,34 +190,56 @@ impl Record {
     }
 }
 
-/// Parses one term, which starts at `at` in the record.
-fn parse_term(term: &str, at: usize) -> Result<Term, ParseError> {
-    // The usual case first, in one pass; then which byte is wrong, and how.
-    if !term.bytes().all(|b| (0x21..=0x7e).contains(&b)) {
-        for (i, b) in term.bytes().enumerate() {
-            let position = at.saturating_add(i);
-            if !b.is_ascii() {
-                return Err(error(ParseErrorKind::NonAscii, position));
-            }
-            if !(0x21..=0x7e).contains(&b) {
-                return Err(error(ParseErrorKind::InvalidChar(char::from(b)), position));
-            }
+/// The number of spaces in `bytes`, and whether all of them are printable
+/// ASCII or a space. Byte-wide counters over blocks of 32, so that the
+/// compiler vectorises the inner loop.
+fn scan(bytes: &[u8]) -> (usize, bool) {
+    let mut spaces = 0usize;
+    let mut bad = 0u8;
+    for block in bytes.chunks(32) {
+        let mut in_block = 0u8;
+        for &b in block {
+            in_block = in_block.wrapping_add(u8::from(b == b' '));
+            bad |= u8::from(b.wrapping_sub(0x20) > 0x5e);
+        }
+        spaces = spaces.saturating_add(usize::from(in_block));
+    }
+    (spaces, bad == 0)
+}
+
+/// Checks that a term (at `at` in the record) is printable ASCII, naming
+/// the first byte that is not.
+fn check_term_bytes(term: &str, at: usize) -> Result<(), ParseError> {
+    for (i, b) in term.bytes().enumerate() {
+        let position = at.saturating_add(i);
+        if !b.is_ascii() {
+            return Err(error(ParseErrorKind::NonAscii, position));
+        }
+        if !(0x21..=0x7e).contains(&b) {
+            return Err(error(ParseErrorKind::InvalidChar(char::from(b)), position));
         }
     }
-    // The term is printable ASCII from here on: every byte offset is a char
-    // boundary.
-    match term.bytes().position(|b| matches!(b, b':' | b'/' | b'=')) {
-        Some(eq) if term.as_bytes().get(eq) == Some(&b'=') => {
-            let (name, value) = split(term, eq);
-            parse_modifier(
-                name,
-                value.get(1..).unwrap_or_default(),
-                at,
-                at.saturating_add(eq).saturating_add(1),
-            )
-            .map(Term::Modifier)
-        }
-        _ => parse_directive(term, at).map(Term::Directive),
+    Ok(())
+}
+
+/// Parses one term of printable ASCII (so every byte offset is a char
+/// boundary), which starts at `at` in the record.
+fn parse_term(term: &str, at: usize) -> Result<Term, ParseError> {
+    let delimiter = term
+        .bytes()
+        .position(|b| matches!(b, b':' | b'/' | b'='))
+        .unwrap_or(term.len());
+    if term.as_bytes().get(delimiter) == Some(&b'=') {
+        let (name, value) = split(term, delimiter);
+        parse_modifier(
+            name,
+            value.get(1..).unwrap_or_default(),
+            at,
+            at.saturating_add(delimiter).saturating_add(1),
+        )
+        .map(Term::Modifier)
+    } else {
+        parse_directive(term, delimiter, at).map(Term::Directive)
     }
 }
 
@@ -274,71 +301,107 @@ fn required_domain_spec(rest: &str, at: usize) -> Result<MacroString, ParseError
     }
 }
 
-fn parse_directive(term: &str, at: usize) -> Result<Directive, ParseError> {
-    let (qualifier, body) = match term.as_bytes().first() {
-        Some(b'+') => (Qualifier::Pass, term.get(1..)),
-        Some(b'-') => (Qualifier::Fail, term.get(1..)),
-        Some(b'~') => (Qualifier::SoftFail, term.get(1..)),
-        Some(b'?') => (Qualifier::Neutral, term.get(1..)),
-        _ => (Qualifier::Pass, Some(term)),
+/// The mechanisms, told apart by name (case-insensitive).
+#[derive(Clone, Copy)]
+enum Kind {
+    All,
+    Include,
+    Exists,
+    Ptr,
+    A,
+    Mx,
+    Ip4,
+    Ip6,
+}
+
+/// The mechanism `name` is, if any: by length first, so that one comparison
+/// decides.
+fn mechanism_kind(name: &str) -> Option<Kind> {
+    let is = |known: &str| name.eq_ignore_ascii_case(known);
+    match name.len() {
+        1 if is("a") => Some(Kind::A),
+        2 if is("mx") => Some(Kind::Mx),
+        3 => match name.as_bytes().first().map(u8::to_ascii_lowercase) {
+            Some(b'a') if is("all") => Some(Kind::All),
+            Some(b'p') if is("ptr") => Some(Kind::Ptr),
+            Some(b'i') if is("ip4") => Some(Kind::Ip4),
+            Some(b'i') if is("ip6") => Some(Kind::Ip6),
+            _ => None,
+        },
+        6 if is("exists") => Some(Kind::Exists),
+        7 if is("include") => Some(Kind::Include),
+        _ => None,
+    }
+}
+
+/// Parses a directive; `delimiter` is where its first `:` or `/` is (the
+/// end of the mechanism's name), or its length.
+fn parse_directive(term: &str, delimiter: usize, at: usize) -> Result<Directive, ParseError> {
+    let (qualifier, skip) = match term.as_bytes().first() {
+        Some(b'+') => (Qualifier::Pass, 1),
+        Some(b'-') => (Qualifier::Fail, 1),
+        Some(b'~') => (Qualifier::SoftFail, 1),
+        Some(b'?') => (Qualifier::Neutral, 1),
+        _ => (Qualifier::Pass, 0),
     };
-    let body = body.unwrap_or_default();
-    let body_at = at.saturating_add(term.len().saturating_sub(body.len()));
+    let body = term.get(skip..).unwrap_or_default();
+    let body_at = at.saturating_add(skip);
     if body.is_empty() {
         return Err(error(ParseErrorKind::MissingMechanism, body_at));
     }
-    let name_len = body
-        .bytes()
-        .position(|b| matches!(b, b':' | b'/'))
-        .unwrap_or(body.len());
+    let name_len = delimiter.saturating_sub(skip);
     let (name, rest) = split(body, name_len);
     let rest_at = body_at.saturating_add(name_len);
-    let is = |known: &str| name.eq_ignore_ascii_case(known);
-
-    let mechanism = if is("all") {
-        if !rest.is_empty() {
-            return Err(error(ParseErrorKind::UnexpectedArgument, rest_at));
-        }
-        Mechanism::All
-    } else if is("include") {
-        Mechanism::Include(required_domain_spec(rest, rest_at)?)
-    } else if is("exists") {
-        Mechanism::Exists(required_domain_spec(rest, rest_at)?)
-    } else if is("ptr") {
-        if rest.starts_with('/') {
-            return Err(error(ParseErrorKind::UnexpectedArgument, rest_at));
-        }
-        Mechanism::Ptr(colon_domain_spec(rest, rest_at)?)
-    } else if is("a") || is("mx") {
-        let (spec, cidr4, cidr6) = split_dual_cidr(rest);
-        // In reading order: the domain-spec, then the lengths.
-        let domain = colon_domain_spec(spec, rest_at)?;
-        let cidr4 = cidr_at(cidr4, 32, rest_at)?;
-        let cidr6 = cidr_at(cidr6, 128, rest_at)?;
-        if is("a") {
-            Mechanism::A {
-                domain,
-                cidr4,
-                cidr6,
-            }
-        } else {
-            Mechanism::Mx {
-                domain,
-                cidr4,
-                cidr6,
-            }
-        }
-    } else if is("ip4") {
-        let (addr, cidr) = network(rest, rest_at, 32, ParseErrorKind::BadIp4, parse_ipv4)?;
-        Mechanism::Ip4 { addr, cidr }
-    } else if is("ip6") {
-        let (addr, cidr) = network(rest, rest_at, 128, ParseErrorKind::BadIp6, parse_ipv6)?;
-        Mechanism::Ip6 { addr, cidr }
-    } else {
+    let Some(kind) = mechanism_kind(name) else {
         return Err(error(
             ParseErrorKind::UnknownMechanism(name.to_string()),
             body_at,
         ));
+    };
+
+    let mechanism = match kind {
+        Kind::All => {
+            if !rest.is_empty() {
+                return Err(error(ParseErrorKind::UnexpectedArgument, rest_at));
+            }
+            Mechanism::All
+        }
+        Kind::Include => Mechanism::Include(required_domain_spec(rest, rest_at)?),
+        Kind::Exists => Mechanism::Exists(required_domain_spec(rest, rest_at)?),
+        Kind::Ptr => {
+            if rest.starts_with('/') {
+                return Err(error(ParseErrorKind::UnexpectedArgument, rest_at));
+            }
+            Mechanism::Ptr(colon_domain_spec(rest, rest_at)?)
+        }
+        Kind::A | Kind::Mx => {
+            let (spec, cidr4, cidr6) = split_dual_cidr(rest);
+            // In reading order: the domain-spec, then the lengths.
+            let domain = colon_domain_spec(spec, rest_at)?;
+            let cidr4 = cidr_at(cidr4, 32, rest_at)?;
+            let cidr6 = cidr_at(cidr6, 128, rest_at)?;
+            if matches!(kind, Kind::A) {
+                Mechanism::A {
+                    domain,
+                    cidr4,
+                    cidr6,
+                }
+            } else {
+                Mechanism::Mx {
+                    domain,
+                    cidr4,
+                    cidr6,
+                }
+            }
+        }
+        Kind::Ip4 => {
+            let (addr, cidr) = network(rest, rest_at, 32, ParseErrorKind::BadIp4, parse_ipv4)?;
+            Mechanism::Ip4 { addr, cidr }
+        }
+        Kind::Ip6 => {
+            let (addr, cidr) = network(rest, rest_at, 128, ParseErrorKind::BadIp6, parse_ipv6)?;
+            Mechanism::Ip6 { addr, cidr }
+        }
     };
     Ok(Directive {
         qualifier,
@@ -430,9 +493,6 @@ fn hex_value(b: u8) -> Option<u16> {
 /// parser.
 fn parse_ipv6(text: &str) -> Option<Ipv6Addr> {
     let bytes = text.as_bytes();
-    if bytes.contains(&b'.') {
-        return text.parse().ok();
-    }
     let mut groups = [0u16; 8];
     let mut count = 0usize;
     // Where the `::` is: the number of groups before it.
@@ -458,6 +518,11 @@ fn parse_ipv6(text: &str) -> Option<Ipv6Addr> {
         }
         if digits == 0 {
             return None;
+        }
+        if bytes.get(at) == Some(&b'.') {
+            // An embedded IPv4 address (its first part read as hex digits
+            // so far): left to the standard parser.
+            return text.parse().ok();
         }
         *groups.get_mut(count)? = value;
         count = count.saturating_add(1);
@@ -498,14 +563,19 @@ fn parse_ipv6(text: &str) -> Option<Ipv6Addr> {
 /// `"0" / %x31-39 *DIGIT` with a value up to `max`.
 fn cidr_value(digits: &str, max: u8) -> Option<u8> {
     let bytes = digits.as_bytes();
-    let valid = !bytes.is_empty()
-        && bytes.len() <= 3
-        && bytes.iter().all(u8::is_ascii_digit)
-        && (bytes.len() == 1 || bytes.first() != Some(&b'0'));
+    let valid =
+        !bytes.is_empty() && bytes.len() <= 3 && (bytes.len() == 1 || bytes.first() != Some(&b'0'));
     if !valid {
         return None;
     }
-    digits.parse::<u8>().ok().filter(|value| *value <= max)
+    let mut value = 0u16;
+    for &b in bytes {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        value = value * 10 + u16::from(b - b'0');
+    }
+    u8::try_from(value).ok().filter(|value| *value <= max)
 }
 
 /// A CIDR length found by [`split_dual_cidr`]: the offset of its `/` in
