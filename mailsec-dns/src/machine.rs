@@ -159,6 +159,10 @@ where
             Step::Done(out) => return Ok(out),
             Step::NeedDns(queries) => {
                 answers.clear();
+                if answers.capacity() == 0 {
+                    // Made at a size for the batches to come, directly.
+                    answers = Vec::with_capacity(queries.len().max(4));
+                }
                 answers.extend(queries.iter().map(|q| resolver.lookup(q)));
             }
         }

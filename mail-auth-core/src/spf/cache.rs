@@ -36,11 +36,13 @@ pub trait SpfRecordCache: Send + Sync + core::fmt::Debug {
 
 /// A [`SpfRecordCache`] in memory, bounded: when it holds `capacity` records
 /// it starts again from empty (records are cheap to parse again; a bound on
-/// memory matters more than the hit rate of a rare refill).
+/// memory matters more than the hit rate of a rare refill). Behind a
+/// read-write lock: checks on many threads look records up at once, and only
+/// a record met for the first time takes the lock alone.
 #[cfg(feature = "std")]
 #[derive(Debug)]
 pub struct MemoryRecordCache {
-    map: std::sync::Mutex<std::collections::HashMap<Key, Arc<Record>, TextHash>>,
+    map: std::sync::RwLock<std::collections::HashMap<Key, Arc<Record>, TextHash>>,
     capacity: usize,
 }
 
@@ -140,8 +142,8 @@ impl core::hash::Hasher for TextHasher {
         }
         let rest = chunks.remainder();
         let mut last = [0u8; 16];
-        for (to, from) in last.iter_mut().zip(rest) {
-            *to = *from;
+        if let Some(to) = last.get_mut(..rest.len()) {
+            to.copy_from_slice(rest);
         }
         // The length goes in with the last block, so that texts differing
         // only in trailing zero bytes differ.
@@ -167,14 +169,14 @@ impl MemoryRecordCache {
     /// A cache of at most `capacity` records.
     pub fn new(capacity: usize) -> MemoryRecordCache {
         MemoryRecordCache {
-            map: std::sync::Mutex::new(std::collections::HashMap::with_hasher(TextHash::new())),
+            map: std::sync::RwLock::new(std::collections::HashMap::with_hasher(TextHash::new())),
             capacity,
         }
     }
 
     /// How many records it holds.
     pub fn len(&self) -> usize {
-        self.map.lock().map_or(0, |m| m.len())
+        self.map.read().map_or(0, |m| m.len())
     }
 
     /// Whether it holds no record.
@@ -186,24 +188,24 @@ impl MemoryRecordCache {
 #[cfg(feature = "std")]
 impl SpfRecordCache for MemoryRecordCache {
     fn get(&self, text: &str) -> Option<(Arc<str>, Arc<Record>)> {
-        let map = self.map.lock().ok()?;
+        let map = self.map.read().ok()?;
         let (key, record) = map.get_key_value(text.as_bytes())?;
         Some((Arc::clone(&key.0), Arc::clone(record)))
     }
 
     fn get_bytes(&self, text: &[u8]) -> Option<(Arc<str>, Arc<Record>)> {
-        let map = self.map.lock().ok()?;
+        let map = self.map.read().ok()?;
         let (key, record) = map.get_key_value(text)?;
         Some((Arc::clone(&key.0), Arc::clone(record)))
     }
 
     fn get_record(&self, text: &[u8]) -> Option<Arc<Record>> {
-        let map = self.map.lock().ok()?;
+        let map = self.map.read().ok()?;
         map.get(text).map(Arc::clone)
     }
 
     fn insert(&self, text: Arc<str>, record: Arc<Record>) {
-        if let Ok(mut map) = self.map.lock() {
+        if let Ok(mut map) = self.map.write() {
             if map.len() >= self.capacity {
                 map.clear();
             }

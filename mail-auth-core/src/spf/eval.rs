@@ -427,11 +427,17 @@ impl SpfEvaluator {
     }
 
     /// Forgets the answers gathered (the term they served is done).
+    #[inline]
     fn clear_answers(&mut self) {
-        if self.queries.is_empty() && self.answered == 0 {
-            // Nothing asked since the last clearing (an answer implies a query).
-            return;
+        // Nothing asked since the last clearing (an answer implies a query):
+        // the usual case, decided inline.
+        if !(self.queries.is_empty() && self.answered == 0) {
+            self.clear_answers_slow();
         }
+    }
+
+    #[inline(never)]
+    fn clear_answers_slow(&mut self) {
         if self.answered == self.queries.len() {
             self.queries.clear();
         } else {
@@ -449,12 +455,14 @@ impl SpfEvaluator {
 
     /// Runs until the machine needs answers or has an outcome.
     fn advance(&mut self) {
-        while !self.handed_over && self.outcome.is_none() && self.pending().is_empty() {
+        while !self.handed_over && self.outcome.is_none() {
+            // Checked first, so that a poll after a late batch of answers
+            // (the time is told before each poll) gives up at once.
             if self.config.deadline.is_some_and(|d| self.time >= d) {
+                self.clear_pending();
                 // The result is known once the explanation is being fetched:
                 // a late explanation is dropped (§6.2), the fail stays.
                 if let Some(explaining) = self.explaining.take() {
-                    self.clear_pending();
                     self.outcome = Some(explaining.outcome);
                     return;
                 }
@@ -463,6 +471,9 @@ impl SpfEvaluator {
                     None,
                     Some("elapsed time limit reached".into()),
                 );
+                return;
+            }
+            if !self.pending().is_empty() {
                 return;
             }
             if self.explaining.is_some() {
