@@ -29,6 +29,18 @@
 //! answers, poll again until it yields a verdict. Time is a parameter. No
 //! sockets, files, clocks, environment, threads or runtimes are used inside.
 //!
+//! # Dependencies, and why
+//!
+//! RustCrypto (`rsa`, `sha1`, `sha2`, `ed25519-dalek`, `pkcs1`, `pkcs8`,
+//! `spki`, `der`) for DKIM's cryptography, optionally `ring` as a second
+//! backend; `psl` (the Public Suffix List compiled in) and `publicsuffix` (a
+//! list the caller loads) for RFC 7489's organizational domain; `idna` for
+//! internationalized names; `quick-xml`, `flate2` and `zip` (feature
+//! `reports`) for DMARC aggregate reports; `memchr` for byte searches on the
+//! hot paths; `smallvec` so that an SPF check keeps its frame stack and its
+//! queries inline (a usual check, a record and an include or two, allocates
+//! no vector for them); `base64`, `thiserror`.
+//!
 //! # What this crate does not do
 //!
 //! It does not resolve DNS, read the clock, or talk SMTP: the caller does, and

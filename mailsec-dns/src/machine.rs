@@ -8,7 +8,9 @@
 //! 2. on [`Step::NeedDns`], answer every query of the batch (in any order, in
 //!    parallel if you like: the RFC allows it for a batch) and hand the answers
 //!    back, **in the order of the queries**, with [`DnsMachine::provide`];
-//! 3. on [`Step::Done`], take the outcome.
+//! 3. on [`Step::Done`], take the outcome. It is the machine's verdict, handed
+//!    over: a machine may give it only once (SPF's evaluator does, so that no
+//!    copy is made; polled again, it asks for nothing).
 //!
 //! [`drive`] and [`drive_async`] are that loop over a [`Resolver`] or an
 //! [`AsyncResolver`]; write your own loop to add caching, tracing or time-outs.

@@ -55,6 +55,7 @@ extern crate alloc;
 mod address;
 mod author;
 mod content_type;
+mod encode;
 mod error;
 mod header;
 mod limits;
@@ -67,6 +68,9 @@ pub use address::{
 };
 pub use author::{AuthorError, from_mailboxes, sender_mailbox};
 pub use content_type::{ContentType, ContentTypeError, ContentTypeErrorKind, parse_content_type};
+pub use encode::{
+    ENCODED_LINE_LEN, MAX_LINE_LEN, encode_base64_lines, encode_quoted_printable, is_seven_bit,
+};
 pub use error::{LimitKind, MessageError};
 pub use header::{
     HeaderBlock, HeaderField, MalformedKind, MalformedLine, find_body_offset,

@@ -6,15 +6,12 @@
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use base64::Engine as _;
-use mailsec_message::{HeaderBlock, Limits, canonicalize_crlf, parse_content_type};
+use mailsec_message::{
+    HeaderBlock, Limits, canonicalize_crlf, encode_base64_lines, encode_quoted_printable,
+    is_seven_bit, parse_content_type,
+};
 
 use super::SignError;
-
-/// The longest line SMTP carries (RFC 5322 §2.1.1), without its CRLF.
-const MAX_LINE: usize = 998;
-/// Quoted-printable and base64 lines (RFC 2045 §6.7, §6.8).
-const ENCODED_LINE: usize = 76;
 
 /// A message split for signing.
 #[derive(Debug)]
@@ -85,13 +82,13 @@ pub(super) fn prepare(message: &[u8]) -> Result<Prepared, SignError> {
         .is_none_or(|cte| matches!(cte, "7bit" | "8bit" | "binary"));
     let original = body;
     let mut new_encoding = None;
-    let body: Vec<u8> = if leaf && identity && !seven_bit_safe(body) {
+    let body: Vec<u8> = if leaf && identity && !is_seven_bit(body) {
         if is_text {
             new_encoding = Some("quoted-printable");
-            quoted_printable(&canonicalize_crlf(body))
+            encode_quoted_printable(body)
         } else {
             new_encoding = Some("base64");
-            base64_lines(body)
+            encode_base64_lines(body)
         }
     } else {
         canonicalize_crlf(body).into_owned()
@@ -133,91 +130,6 @@ fn body_is_ascii(body: &[u8]) -> bool {
 fn crlf_field(raw: &[u8]) -> Vec<u8> {
     let mut out = canonicalize_crlf(raw).into_owned();
     if !out.ends_with(b"\r\n") {
-        out.extend_from_slice(b"\r\n");
-    }
-    out
-}
-
-/// Whether a body can travel as 7bit: US-ASCII without NUL, lines of at most
-/// 998 octets, CR only before LF.
-fn seven_bit_safe(body: &[u8]) -> bool {
-    // OR of every byte: vectorises, unlike a short-circuiting scan.
-    if body.iter().fold(0u8, |acc, &b| acc | b) >= 0x80 || memchr::memchr(0, body).is_some() {
-        return false;
-    }
-    if memchr::memchr_iter(b'\r', body).any(|i| body.get(i + 1) != Some(&b'\n')) {
-        return false;
-    }
-    let mut start = 0;
-    for i in memchr::memchr_iter(b'\n', body) {
-        let end = if i > start && body.get(i - 1) == Some(&b'\r') {
-            i - 1
-        } else {
-            i
-        };
-        if end - start > MAX_LINE {
-            return false;
-        }
-        start = i + 1;
-    }
-    body.len() - start <= MAX_LINE
-}
-
-/// Quoted-printable (RFC 2045 §6.7) of CRLF text: line breaks stay line
-/// breaks, lines are soft-wrapped at 76 columns, white space before a line
-/// break is encoded, and so are a leading `From ` and a lone `.` (which
-/// some transports alter).
-fn quoted_printable(text: &[u8]) -> Vec<u8> {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = Vec::with_capacity(text.len().saturating_mul(11) / 10);
-    let mut lines = text.split(|&b| b == b'\n').peekable();
-    while let Some(raw_line) = lines.next() {
-        let last = lines.peek().is_none();
-        // The CR of a CRLF; a CR at the very end is data.
-        let line = if last {
-            raw_line
-        } else {
-            raw_line.strip_suffix(b"\r").unwrap_or(raw_line)
-        };
-        let mut column = 0usize;
-        for (i, &b) in line.iter().enumerate() {
-            let at_end = i + 1 == line.len();
-            let literal = match b {
-                b' ' | b'\t' => !at_end,
-                b'F' => !(i == 0 && line.starts_with(b"From ")),
-                b'.' => !(i == 0 && line.len() == 1),
-                b'=' => false,
-                33..=126 => true,
-                _ => false,
-            };
-            let width = if literal { 1 } else { 3 };
-            if column + width > ENCODED_LINE - 1 {
-                out.extend_from_slice(b"=\r\n");
-                column = 0;
-            }
-            if literal {
-                out.push(b);
-            } else {
-                out.push(b'=');
-                let hex = |n: u8| HEX.get(usize::from(n)).copied().unwrap_or(b'0');
-                out.push(hex(b >> 4));
-                out.push(hex(b & 0x0f));
-            }
-            column += width;
-        }
-        if !last {
-            out.extend_from_slice(b"\r\n");
-        }
-    }
-    out
-}
-
-/// Base64 in lines of 76 characters, each ending in CRLF.
-pub(super) fn base64_lines(data: &[u8]) -> Vec<u8> {
-    let encoded = base64::engine::general_purpose::STANDARD.encode(data);
-    let mut out = Vec::with_capacity(encoded.len() + encoded.len() / ENCODED_LINE * 2 + 2);
-    for chunk in encoded.as_bytes().chunks(ENCODED_LINE) {
-        out.extend_from_slice(chunk);
         out.extend_from_slice(b"\r\n");
     }
     out
@@ -302,14 +214,5 @@ mod tests {
             e,
             "Content-Transfer-Encoding: quoted-printable\r\nContent-Type: text/plain\r\n\r\nna=C3=AFve\r\n"
         );
-    }
-
-    #[test]
-    fn seven_bit_rules() {
-        assert!(seven_bit_safe(b"a\r\nb\n"));
-        assert!(!seven_bit_safe(b"a\rb"));
-        assert!(!seven_bit_safe(b"\x00"));
-        assert!(!seven_bit_safe(&[b'a'; 999]));
-        assert!(seven_bit_safe(&[b'a'; 998]));
     }
 }

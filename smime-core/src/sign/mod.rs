@@ -301,7 +301,7 @@ pub fn sign_message(
                   Content-Transfer-Encoding: base64\r\n\
                   Content-Disposition: attachment; filename=\"smime.p7m\"\r\n\r\n",
             );
-            out.extend(entity::base64_lines(&cms));
+            out.extend(mailsec_message::encode_base64_lines(&cms));
         }
         SignForm::Detached => {
             let boundary = boundary(&prepared.entity, rng)?;
@@ -336,7 +336,7 @@ pub fn sign_message(
                 )
                 .as_bytes(),
             );
-            out.extend(entity::base64_lines(&cms));
+            out.extend(mailsec_message::encode_base64_lines(&cms));
             out.extend_from_slice(alloc::format!("\r\n--{boundary}--\r\n").as_bytes());
         }
     }
