@@ -1278,22 +1278,23 @@ fn usable_domain(text: &str) -> Option<Name> {
 /// The `index`-th term of a record's text, as written (the version is term
 /// -1): the terms are separated by runs of spaces.
 fn term_text(text: &str, index: usize) -> Option<String> {
+    let bytes = text.as_bytes();
     let mut wanted = index.saturating_add(1);
-    let mut rest = text;
-    loop {
-        rest = rest.trim_start_matches(' ');
-        if rest.is_empty() {
-            return None;
+    let mut start = 0usize;
+    // One search over the text: each space ends a term unless it follows
+    // another space (or starts the text).
+    let ends = memchr::memchr_iter(b' ', bytes).chain(core::iter::once(bytes.len()));
+    for end in ends {
+        if end > start {
+            if wanted == 0 {
+                // Both ends are at a space or the end: char boundaries.
+                return text.get(start..end).map(String::from);
+            }
+            wanted = wanted.saturating_sub(1);
         }
-        let end = memchr::memchr(b' ', rest.as_bytes()).unwrap_or(rest.len());
-        // `end` is at a space or the end: a char boundary.
-        let (term, after) = rest.split_at_checked(end)?;
-        if wanted == 0 {
-            return Some(String::from(term));
-        }
-        wanted = wanted.saturating_sub(1);
-        rest = after;
+        start = end.saturating_add(1);
     }
+    None
 }
 
 fn counts_as_dns_term(m: &Mechanism) -> bool {
@@ -1412,6 +1413,17 @@ mod tests {
     use super::*;
     use alloc::vec;
     use mailsec_dns::{MemoryResolver, Mx, Record as Rr, Txt};
+
+    #[test]
+    fn term_text_counts_runs_of_spaces_as_one() {
+        let text = "v=spf1  a   mx:Example.COM/24 -all ";
+        assert_eq!(term_text(text, 0).as_deref(), Some("a"));
+        assert_eq!(term_text(text, 1).as_deref(), Some("mx:Example.COM/24"));
+        assert_eq!(term_text(text, 2).as_deref(), Some("-all"));
+        assert_eq!(term_text(text, 3), None);
+        assert_eq!(term_text("v=spf1", 0), None);
+        assert_eq!(term_text("", 0), None);
+    }
 
     fn n(s: &str) -> Name {
         Name::new(s).unwrap()
