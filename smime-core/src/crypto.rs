@@ -715,7 +715,7 @@ fn dsa_signature(
 ) -> Result<dsa::Signature, SignatureError> {
     let value = DssSigValue::from_der(signature).map_err(|_| SignatureError::Malformed)?;
     let q = key.components().q();
-    let q_bits = usize::try_from(q.bits()).map_err(|_| SignatureError::Malformed)?;
+    let q_bits = usize::try_from(q.bit_width()).map_err(|_| SignatureError::Malformed)?;
     let precision = q.bits_precision();
     let (r, s) = (value.r.as_bytes(), value.s.as_bytes());
     if bit_length(r) > q_bits || bit_length(s) > q_bits {

@@ -324,7 +324,7 @@ fn rsa_key(key: rsa::RsaPrivateKey) -> Result<SigningKey, KeyError> {
 }
 
 fn rsa_bits(key: &rsa::RsaPrivateKey) -> usize {
-    usize::try_from(key.n().bits()).unwrap_or(usize::MAX)
+    usize::try_from(key.n().bit_width()).unwrap_or(usize::MAX)
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
