@@ -456,8 +456,8 @@ impl SpfEvaluator {
     /// Runs until the machine needs answers or has an outcome.
     fn advance(&mut self) {
         while !self.handed_over && self.outcome.is_none() {
-            // Checked first, so that a poll after a late batch of answers
-            // (the time is told before each poll) gives up at once.
+            // Checked first, also while answers are awaited: a poll after
+            // the deadline gives up whether or not the last batch came.
             if self.config.deadline.is_some_and(|d| self.time >= d) {
                 self.clear_pending();
                 // The result is known once the explanation is being fetched:
@@ -1771,6 +1771,28 @@ mod tests {
         .unwrap();
         assert_eq!(o.result, SpfResult::TempError);
         assert!(o.problem.unwrap().contains("elapsed time"));
+    }
+
+    #[test]
+    fn deadline_while_answers_are_awaited() {
+        // The caller asked, never answered, and polls after the deadline:
+        // the check gives up instead of asking again.
+        let mut c = SpfConfig::new(1_000);
+        c.deadline = Some(1_020);
+        let mut e = SpfEvaluator::mail_from(
+            "192.0.2.1".parse().unwrap(),
+            "h.example",
+            "x@example.com",
+            c,
+        );
+        let Step::NeedDns(q) = e.poll() else { panic!() };
+        assert_eq!(q, [Query::txt(n("example.com"))]);
+        e.set_now(1_019);
+        assert!(matches!(e.poll(), Step::NeedDns(q) if q.len() == 1));
+        e.set_now(1_020);
+        let Step::Done(o) = e.poll() else { panic!() };
+        assert_eq!(o.result, SpfResult::TempError);
+        assert_eq!(o.dns_lookups, 0);
     }
 
     #[test]

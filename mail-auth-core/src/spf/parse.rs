@@ -143,12 +143,13 @@ impl Record {
         }
 
         // One pass over the whole text, which the compiler vectorises:
-        // the spaces (one allocation for the terms: a term follows a space)
-        // and whether every byte is printable ASCII or a space (then no term
-        // needs checking byte by byte).
+        // the spaces (one allocation for the terms: a term follows a space;
+        // capped, so that a record of spaces reserves little) and whether
+        // every byte is printable ASCII or a space (then no term needs
+        // checking byte by byte).
         let (spaces, printable) = scan(bytes);
         let mut record = Record {
-            terms: Vec::with_capacity(spaces),
+            terms: Vec::with_capacity(spaces.min(MAX_RESERVED_TERMS)),
         };
         let mut seen_redirect = false;
         let mut seen_exp = false;
@@ -190,7 +191,10 @@ impl Record {
     }
 }
 
-/// The number of spaces in `bytes`, and whether all of them are printable
+/// The most terms reserved ahead; a record with more grows its vector.
+const MAX_RESERVED_TERMS: usize = 64;
+
+/// The number of spaces in `bytes`, and whether every byte is printable
 /// ASCII or a space. Byte-wide counters over blocks of 32, so that the
 /// compiler vectorises the inner loop.
 fn scan(bytes: &[u8]) -> (usize, bool) {
