@@ -39,7 +39,8 @@
 //! `reports`) for DMARC aggregate reports; `memchr` for byte searches on the
 //! hot paths; `smallvec` so that an SPF check keeps its frame stack and its
 //! queries inline (a usual check, a record and an include or two, allocates
-//! no vector for them); `base64`, `thiserror`.
+//! no vector for them); `foldhash` for the SPF record cache's hash (seeded
+//! from the standard library's random keys); `base64`, `thiserror`.
 //!
 //! # What this crate does not do
 //!

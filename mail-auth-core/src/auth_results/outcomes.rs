@@ -5,7 +5,7 @@
 //! control characters replaced by spaces, so these constructors cannot fail.
 
 use alloc::format;
-use alloc::string::String;
+use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::net::IpAddr;
 

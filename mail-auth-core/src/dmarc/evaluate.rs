@@ -1,6 +1,7 @@
 //! DMARC evaluation as a sans-IO state machine: policy discovery,
 //! identifier alignment, the result and the policy to apply.
 
+use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use alloc::string::{String, ToString};
 use alloc::vec;

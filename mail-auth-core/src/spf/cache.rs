@@ -38,12 +38,26 @@ pub trait SpfRecordCache: Send + Sync + core::fmt::Debug {
 /// it starts again from empty (records are cheap to parse again; a bound on
 /// memory matters more than the hit rate of a rare refill). Behind a
 /// read-write lock: checks on many threads look records up at once, and only
-/// a record met for the first time takes the lock alone.
+/// a record met for the first time takes the lock alone. Texts are hashed
+/// with `foldhash` (hashbrown's default hasher), several times faster than
+/// SipHash on the hundred-byte texts every check hashes, and seeded at random
+/// per cache, so that published records cannot aim at collisions (and the
+/// cache's bound caps what a collision chain could cost anyway).
 #[cfg(feature = "std")]
 #[derive(Debug)]
 pub struct MemoryRecordCache {
-    map: std::sync::RwLock<std::collections::HashMap<Key, Arc<Record>, TextHash>>,
+    map: std::sync::RwLock<std::collections::HashMap<Key, Arc<Record>, foldhash::fast::FixedState>>,
     capacity: usize,
+}
+
+/// `foldhash` keyed with a seed from the standard library's random hash
+/// keys (the operating system's randomness; `foldhash`'s own random state
+/// would also read the clock, which the core crates leave to the caller).
+#[cfg(feature = "std")]
+fn text_hash() -> foldhash::fast::FixedState {
+    use std::hash::BuildHasher as _;
+    let seed = std::hash::RandomState::new().hash_one(0x5350_465f_6361_6368_u64);
+    foldhash::fast::FixedState::with_seed(seed)
 }
 
 /// A cached text, looked up by its bytes.
@@ -66,110 +80,12 @@ impl core::borrow::Borrow<[u8]> for Key {
     }
 }
 
-/// The cache's hash of a record's text: a folded multiply per 8 bytes from a
-/// random seed (the scheme of `foldhash`), several times cheaper than the
-/// standard SipHash on texts of a hundred bytes, which a lookup hashes on
-/// every check. The seed is drawn per cache, so an attacker publishing
-/// records cannot aim for collisions; and the cache's bound caps what a
-/// collision chain could cost anyway.
-#[cfg(feature = "std")]
-#[derive(Clone, Debug)]
-struct TextHash {
-    seed: u64,
-    /// Mixed into the second word of each 16-byte block.
-    key: u64,
-}
-
-#[cfg(feature = "std")]
-impl TextHash {
-    fn new() -> TextHash {
-        use std::hash::BuildHasher as _;
-        let random = std::hash::RandomState::new();
-        TextHash {
-            seed: random.hash_one(0x5350_465f_6361_6368_u64),
-            key: random.hash_one(0x6b65_795f_7365_6564_u64),
-        }
-    }
-}
-
-#[cfg(feature = "std")]
-impl core::hash::BuildHasher for TextHash {
-    type Hasher = TextHasher;
-    fn build_hasher(&self) -> TextHasher {
-        TextHasher {
-            state: self.seed,
-            key: self.key,
-        }
-    }
-}
-
-#[cfg(feature = "std")]
-#[derive(Debug)]
-struct TextHasher {
-    state: u64,
-    key: u64,
-}
-
-/// The little-endian word in `bytes` (8 of them).
-#[cfg(feature = "std")]
-fn word(bytes: &[u8]) -> u64 {
-    u64::from_le_bytes(<[u8; 8]>::try_from(bytes).unwrap_or_default())
-}
-
-/// The multiplier of the first round of SipHash's constants: any odd constant
-/// with well-mixed bits serves.
-#[cfg(feature = "std")]
-const MULTIPLIER: u64 = 0x9e37_79b9_7f4a_7c15;
-
-/// The 128-bit product of `a` and `b`, its halves XORed together.
-#[cfg(feature = "std")]
-fn folded_multiply(a: u64, b: u64) -> u64 {
-    let full = u128::from(a).wrapping_mul(u128::from(b));
-    let low = u64::try_from(full & u128::from(u64::MAX)).unwrap_or_default();
-    let high = u64::try_from(full >> 64).unwrap_or_default();
-    low ^ high
-}
-
-#[cfg(feature = "std")]
-impl core::hash::Hasher for TextHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        // One multiply per 16 bytes, of the two words each mixed with a
-        // secret (the state, the key).
-        let mut chunks = bytes.chunks_exact(16);
-        for chunk in &mut chunks {
-            let (a, b) = chunk.split_at(8);
-            self.state = folded_multiply(word(a) ^ self.state, word(b) ^ self.key);
-        }
-        let rest = chunks.remainder();
-        let mut last = [0u8; 16];
-        if let Some(to) = last.get_mut(..rest.len()) {
-            to.copy_from_slice(rest);
-        }
-        // The length goes in with the last block, so that texts differing
-        // only in trailing zero bytes differ.
-        let (a, b) = last.split_at(8);
-        let len = u64::try_from(rest.len()).unwrap_or_default() << 56;
-        self.state = folded_multiply(word(a) ^ self.state, word(b) ^ self.key ^ len);
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        // The length that `[u8]` hashes before its bytes: one multiply, not
-        // a padded 16-byte block.
-        let n = u64::try_from(n).unwrap_or(u64::MAX);
-        self.state = folded_multiply(n ^ self.state, self.key ^ MULTIPLIER);
-    }
-
-    fn finish(&self) -> u64 {
-        folded_multiply(self.state, MULTIPLIER.rotate_left(29))
-    }
-}
-
 #[cfg(feature = "std")]
 impl MemoryRecordCache {
     /// A cache of at most `capacity` records.
     pub fn new(capacity: usize) -> MemoryRecordCache {
         MemoryRecordCache {
-            map: std::sync::RwLock::new(std::collections::HashMap::with_hasher(TextHash::new())),
+            map: std::sync::RwLock::new(std::collections::HashMap::with_hasher(text_hash())),
             capacity,
         }
     }
