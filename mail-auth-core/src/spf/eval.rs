@@ -1749,20 +1749,26 @@ mod tests {
         assert_eq!(o.sender, "postmaster@helo.example.org");
     }
 
+    /// x@example.com from 192.0.2.1, a check started at 1,000 that must end
+    /// by 1,020.
+    fn started_at_1000_with_deadline_1020() -> SpfEvaluator {
+        let mut c = SpfConfig::new(1_000);
+        c.deadline = Some(1_020);
+        SpfEvaluator::mail_from(
+            "192.0.2.1".parse().unwrap(),
+            "h.example",
+            "x@example.com",
+            c,
+        )
+    }
+
     #[test]
     fn deadline_gives_temperror() {
         let mut z = MemoryResolver::new();
         txt(&mut z, "example.com", "v=spf1 include:a.example -all");
         txt(&mut z, "a.example", "v=spf1 include:b.example");
         txt(&mut z, "b.example", "v=spf1 +all");
-        let mut c = SpfConfig::new(1_000);
-        c.deadline = Some(1_020);
-        let mut e = SpfEvaluator::mail_from(
-            "192.0.2.1".parse().unwrap(),
-            "h.example",
-            "x@example.com",
-            c,
-        );
+        let mut e = started_at_1000_with_deadline_1020();
         let mut t = 1_000;
         let o = mailsec_dns::drive_with_clock(&mut e, &z, || {
             t += 15;
@@ -1777,14 +1783,7 @@ mod tests {
     fn deadline_while_answers_are_awaited() {
         // The caller asked, never answered, and polls after the deadline:
         // the check gives up instead of asking again.
-        let mut c = SpfConfig::new(1_000);
-        c.deadline = Some(1_020);
-        let mut e = SpfEvaluator::mail_from(
-            "192.0.2.1".parse().unwrap(),
-            "h.example",
-            "x@example.com",
-            c,
-        );
+        let mut e = started_at_1000_with_deadline_1020();
         let Step::NeedDns(q) = e.poll() else { panic!() };
         assert_eq!(q, [Query::txt(n("example.com"))]);
         e.set_now(1_019);
